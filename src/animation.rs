@@ -1,0 +1,276 @@
+//! The `Animation` factory trait and its object-safe twin.
+
+use core::future::Future;
+use core::pin::Pin;
+use core::time::Duration;
+use std::sync::Arc;
+
+use crate::combinator::{All, Any, Forever, Repeat, Sequence, Timeout};
+use crate::{Cx, Instant, Pixel, ValidationError};
+
+/// A program that lights LEDs: a **factory** of runs.
+///
+/// # What a run is
+///
+/// An `Animation` is a description, not a running thing. [`Animation::run`] builds a
+/// fresh future every time it is called, so one value can be played again, listed
+/// several times in a [`sequence`](crate::sequence), looped by
+/// [`forever`](crate::forever) or shared between programs. This is the fix for the
+/// asyncio original's "cannot reuse already awaited coroutine": there, a program was a
+/// coroutine object that could run once; here it is a factory of such runs.
+///
+/// The future borrows the animation and the driver's [`Cx`]; it never touches
+/// hardware. It writes pixels into the driver's frame, and the driver sends the frame
+/// to the output after each round of wake-ups.
+///
+/// # Logical start and end
+///
+/// `run` receives the **logical start** of the run and its future resolves to the
+/// **logical end**: the instant the run was *due* to end, not the instant it happened to
+/// be polled. A parent starts the next child at the previous child's logical end, so
+/// lateness never accumulates. A future must not finish before its logical end is
+/// reached (`Cx::now() >= end`); that is what lets [`any`](crate::any) pick its winner
+/// by logical time.
+///
+/// # Timing
+///
+/// Compute every deadline from the logical start, never from [`Cx::now`]:
+///
+/// ```
+/// use blinken::prelude::*;
+///
+/// /// Toggles LED 0 every `period`, `n` times.
+/// struct Toggle { period: Duration, n: u64 }
+///
+/// impl Animation<bool> for Toggle {
+///     async fn run(&self, cx: &Cx<bool>, start: Instant) -> Instant {
+///         let _off = cx.off_on_drop(0);
+///         for k in 1..=self.n {
+///             cx.set(0, !cx.get(0));
+///             // Right: the k-th deadline is start + k·period, however late we are.
+///             cx.sleep_until(start.add_times(self.period, k)).await;
+///             // Wrong: `cx.sleep_until(cx.now() + self.period)` adds every wake-up's
+///             // lateness to all later steps: the drift of the Python original.
+///         }
+///         start.add_times(self.period, self.n)
+///     }
+///
+///     fn max_duration(&self) -> Option<Duration> {
+///         Some(self.period * self.n as u32)
+///     }
+/// }
+///
+/// let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
+/// let end = driver.run(&Toggle { period: ms(250), n: 3 }).unwrap();
+/// assert_eq!(end, Instant::ZERO + ms(750));
+/// driver.output().assert_timeline("
+///     0.000000 #
+///     0.250000 .
+///     0.500000 #
+///     0.750000 .
+/// ");
+/// ```
+///
+/// # Cancellation
+///
+/// Dropping a running future cancels the run at that instant: the loser of
+/// [`any`](crate::any), the rest of a program cut by [`timeout`](crate::timeout), an
+/// animation replaced in a player. Every leaf of this crate switches its own LEDs off
+/// when dropped (the talk's `finally` blocks); hand-written leaves get the same with
+/// [`Cx::off_on_drop`]. Completed children are dropped as soon as they complete, so a
+/// guard never fires late.
+///
+/// # Validation
+///
+/// Before the first instant of a run, the driver calls [`Animation::validate`] with the
+/// output's length; a program that names an LED the output lacks, or that would spin
+/// forever at one instant, is refused whole with a [`ValidationError`].
+pub trait Animation<P: Pixel> {
+    /// Builds a fresh run starting at the logical instant `start`; the future resolves
+    /// to the run's logical end.
+    fn run<'a>(&'a self, cx: &'a Cx<P>, start: Instant) -> impl Future<Output = Instant> + 'a;
+
+    /// Checks the program against an output of `len` LEDs.
+    ///
+    /// The default accepts everything; leaves check their indices, combinators their
+    /// children (adding their position to the error's path).
+    ///
+    /// # Errors
+    ///
+    /// A [`ValidationError`] naming the offending part.
+    fn validate(&self, len: usize) -> Result<(), ValidationError> {
+        let _ = len;
+        Ok(())
+    }
+
+    /// An upper bound on how long one run lasts, or `None` when it may last forever or
+    /// is unknown (the default).
+    ///
+    /// Loops use it to refuse bodies that take no time at all (`Some(ZERO)`), which
+    /// would spin at one instant forever.
+    fn max_duration(&self) -> Option<Duration> {
+        None
+    }
+
+    /// Runs `self`, then `next` from `self`'s logical end; see [`sequence`](crate::sequence).
+    fn then<B: Animation<P>>(self, next: B) -> Sequence<(Self, B)>
+    where
+        Self: Sized,
+    {
+        Sequence::new((self, next))
+    }
+
+    /// Runs `self` and `other` together until both end; see [`all`](crate::all).
+    fn and<B: Animation<P>>(self, other: B) -> All<(Self, B)>
+    where
+        Self: Sized,
+    {
+        All::new((self, other))
+    }
+
+    /// Runs `self` and `other` together until the first ends (`self` on a tie); see
+    /// [`any`](crate::any).
+    fn or<B: Animation<P>>(self, other: B) -> Any<(Self, B)>
+    where
+        Self: Sized,
+    {
+        Any::new((self, other))
+    }
+
+    /// Runs `self` again and again; see [`forever`](crate::forever).
+    fn forever(self) -> Forever<Self>
+    where
+        Self: Sized,
+    {
+        Forever::new(self)
+    }
+
+    /// Runs `self` `times` times; see [`repeat`](crate::repeat).
+    fn repeat(self, times: u64) -> Repeat<Self>
+    where
+        Self: Sized,
+    {
+        Repeat::new(times, self)
+    }
+
+    /// Runs `self` for at most `limit`; see [`timeout`](crate::timeout).
+    fn timeout(self, limit: Duration) -> Timeout<Self>
+    where
+        Self: Sized,
+    {
+        Timeout::new(limit, self)
+    }
+
+    /// Erases the type, for programs built at run time: lists of mixed animations,
+    /// programs parsed from text, animations sent to a player.
+    fn boxed(self) -> BoxAnimation<P>
+    where
+        Self: Sized + Send + 'static,
+    {
+        Box::new(self)
+    }
+}
+
+/// The object-safe twin of [`Animation`]: the same factory, with a boxed future.
+///
+/// Every `Animation` is a `DynAnimation` (blanket impl), and `Box<dyn DynAnimation<P>>`
+/// and `Arc<dyn DynAnimation<P>>` are `Animation`s again, so dynamic programs compose
+/// with static ones.
+///
+/// # Examples
+///
+/// ```
+/// use blinken::prelude::*;
+///
+/// // A program whose shape is only known at run time.
+/// let steps: Vec<BoxAnimation<bool>> = (0..3)
+///     .map(|i| blink(i, ms(100)).times(1).boxed())
+///     .collect();
+/// let mut driver = Driver::new(Recorder::new(3), VirtualClock::new());
+/// driver.run(&sequence(steps)).unwrap();
+/// driver.output().assert_timeline("
+///     0.000000 #..
+///     0.100000 ...
+///     0.200000 .#.
+///     0.300000 ...
+///     0.400000 ..#
+///     0.500000 ...
+/// ");
+/// ```
+pub trait DynAnimation<P: Pixel> {
+    /// [`Animation::run`] with the future boxed.
+    fn run_boxed<'a>(
+        &'a self,
+        cx: &'a Cx<P>,
+        start: Instant,
+    ) -> Pin<Box<dyn Future<Output = Instant> + 'a>>;
+
+    /// [`Animation::validate`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Animation::validate`].
+    fn validate_dyn(&self, len: usize) -> Result<(), ValidationError>;
+
+    /// [`Animation::max_duration`].
+    fn max_duration_dyn(&self) -> Option<Duration>;
+}
+
+impl<P: Pixel, A: Animation<P>> DynAnimation<P> for A {
+    fn run_boxed<'a>(
+        &'a self,
+        cx: &'a Cx<P>,
+        start: Instant,
+    ) -> Pin<Box<dyn Future<Output = Instant> + 'a>> {
+        Box::pin(self.run(cx, start))
+    }
+
+    fn validate_dyn(&self, len: usize) -> Result<(), ValidationError> {
+        self.validate(len)
+    }
+
+    fn max_duration_dyn(&self) -> Option<Duration> {
+        self.max_duration()
+    }
+}
+
+/// A type-erased animation that can be sent to another thread (a player).
+pub type BoxAnimation<P> = Box<dyn DynAnimation<P> + Send>;
+
+macro_rules! forward_dyn {
+    ($($ty:ty),* $(,)?) => {$(
+        impl<'d, P: Pixel> Animation<P> for $ty {
+            fn run<'a>(&'a self, cx: &'a Cx<P>, start: Instant) -> impl Future<Output = Instant> + 'a {
+                (**self).run_boxed(cx, start)
+            }
+            fn validate(&self, len: usize) -> Result<(), ValidationError> {
+                (**self).validate_dyn(len)
+            }
+            fn max_duration(&self) -> Option<Duration> {
+                (**self).max_duration_dyn()
+            }
+        }
+    )*};
+}
+
+forward_dyn!(
+    Box<dyn DynAnimation<P> + 'd>,
+    Box<dyn DynAnimation<P> + Send + 'd>,
+    Box<dyn DynAnimation<P> + Send + Sync + 'd>,
+    Arc<dyn DynAnimation<P> + 'd>,
+    Arc<dyn DynAnimation<P> + Send + Sync + 'd>,
+);
+
+/// A shared reference plays the animation it points to, so one value can be listed
+/// in several places without cloning.
+impl<P: Pixel, A: Animation<P> + ?Sized> Animation<P> for &A {
+    fn run<'a>(&'a self, cx: &'a Cx<P>, start: Instant) -> impl Future<Output = Instant> + 'a {
+        (**self).run(cx, start)
+    }
+    fn validate(&self, len: usize) -> Result<(), ValidationError> {
+        (**self).validate(len)
+    }
+    fn max_duration(&self) -> Option<Duration> {
+        (**self).max_duration()
+    }
+}

@@ -1,0 +1,127 @@
+use core::future::poll_fn;
+use core::pin::pin;
+use core::task::Poll;
+use core::time::Duration;
+
+use futures::future::maybe_done;
+
+use super::branches::Branches;
+use crate::{Animation, Cx, Instant, Pixel, ValidationError};
+
+/// Runs animations together until all have ended. Built by [`all`] or [`Animation::and`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct All<T>(T);
+
+/// Runs every animation at once, starting together; ends when the last one ends.
+/// `all` of an empty list ends at once.
+///
+/// Takes a tuple of animations of any types, or a `Vec` or array of one type. A list
+/// polls only the children that were woken, so thousands of children cost per
+/// wake-up what one does.
+///
+/// # Timing
+///
+/// Ends at the latest logical end of its children. At one instant, children run in the
+/// order they are listed, so where two write the same LED the later-listed one wins.
+///
+/// # Cancellation
+///
+/// Dropping the run drops every child still running (their LEDs go off); a child that
+/// ends is dropped at once, so one child's end never touches the others.
+///
+/// # Examples
+///
+/// The talk's all-demo: the `all` lasts as long as its longest child.
+///
+/// ```
+/// use blinken::prelude::*;
+///
+/// let program = all((blink(0, ms(100)).times(2), wait(ms(500))))
+///     .then(blink(1, ms(300)).times(1));
+/// let mut driver = Driver::new(Recorder::new(2), VirtualClock::new());
+/// assert_eq!(driver.run(&program).unwrap(), Instant::ZERO + ms(1100));
+/// driver.output().assert_timeline("
+///     0.000000 #.
+///     0.100000 ..
+///     0.200000 #.
+///     0.300000 ..
+///     0.500000 .#
+///     0.800000 ..
+/// ");
+/// ```
+pub fn all<T>(children: T) -> All<T> {
+    All(children)
+}
+
+impl<T> All<T> {
+    pub(crate) fn new(children: T) -> All<T> {
+        All(children)
+    }
+}
+
+fn longest(lengths: impl IntoIterator<Item = Option<Duration>>) -> Option<Duration> {
+    lengths.into_iter().try_fold(Duration::ZERO, |max, d| Some(max.max(d?)))
+}
+
+macro_rules! all_tuple {
+    ($(($A:ident $i:tt $a:ident))+) => {
+        impl<P: Pixel, $($A: Animation<P>),+> Animation<P> for All<($($A,)+)> {
+            async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
+                $(let mut $a = pin!(maybe_done(self.0.$i.run(cx, start)));)+
+                poll_fn(|task| {
+                    let mut done = true;
+                    $(done &= $a.as_mut().poll(task).is_ready();)+
+                    if !done {
+                        return Poll::Pending;
+                    }
+                    let mut end = start;
+                    $(end = end.max($a.as_mut().take_output().expect("each child ends once"));)+
+                    Poll::Ready(end)
+                })
+                .await
+            }
+
+            fn validate(&self, len: usize) -> Result<(), ValidationError> {
+                $(self.0.$i.validate(len).map_err(|e| e.within("all", $i))?;)+
+                Ok(())
+            }
+
+            fn max_duration(&self) -> Option<Duration> {
+                longest([$(self.0.$i.max_duration()),+])
+            }
+        }
+    };
+}
+
+for_tuples!(all_tuple);
+
+macro_rules! all_list {
+    ($($ty:ty => [$($generic:tt)*]),+) => {$(
+        impl<P: Pixel, A: Animation<P>, $($generic)*> Animation<P> for All<$ty> {
+            async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
+                let mut branches = Branches::new(
+                    self.0.iter().map(|child| Box::pin(child.run(cx, start)) as _),
+                );
+                let mut end = start;
+                poll_fn(|task| {
+                    branches.poll_woken(task, |_, child_end| end = end.max(child_end));
+                    if branches.running() == 0 { Poll::Ready(end) } else { Poll::Pending }
+                })
+                .await
+            }
+
+            fn validate(&self, len: usize) -> Result<(), ValidationError> {
+                for (i, child) in self.0.iter().enumerate() {
+                    child.validate(len).map_err(|e| e.within("all", i))?;
+                }
+                Ok(())
+            }
+
+            fn max_duration(&self) -> Option<Duration> {
+                longest(self.0.iter().map(A::max_duration))
+            }
+        }
+    )+};
+}
+
+all_list!(Vec<A> => [], [A; N] => [const N: usize]);

@@ -1,0 +1,21 @@
+//! Combinators: animations made of other animations.
+
+#[macro_use]
+mod tuples;
+mod branches;
+
+mod all;
+mod any;
+mod cycle;
+mod forever;
+mod repeat;
+mod sequence;
+mod timeout;
+
+pub use all::{All, all};
+pub use any::{Any, any};
+pub use cycle::{Cycle, cycle};
+pub use forever::{Forever, forever};
+pub use repeat::{Repeat, repeat};
+pub use sequence::{Sequence, sequence};
+pub use timeout::{Timeout, timeout};

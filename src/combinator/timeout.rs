@@ -1,0 +1,61 @@
+use core::time::Duration;
+
+use crate::{Animation, Any, Cx, Instant, Pixel, ValidationError, Wait};
+
+/// Cuts an animation after a time limit. Built by [`timeout`] or [`Animation::timeout`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeout<A> {
+    limit: Duration,
+    body: A,
+}
+
+/// Runs `body` for at most `limit`: `any((body, wait(limit)))`.
+///
+/// # Timing
+///
+/// Ends at the body's end or at `start + limit`, whichever is earlier; when the body
+/// ends exactly at the limit it counts as having ended by itself.
+///
+/// # Cancellation
+///
+/// At the limit the body is dropped, so its LEDs go off at that instant.
+///
+/// # Examples
+///
+/// ```
+/// use blinken::prelude::*;
+///
+/// let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
+/// let end = driver.run(&timeout(ms(250), blink(0, ms(100)))).unwrap();
+/// assert_eq!(end, Instant::ZERO + ms(250));
+/// driver.output().assert_timeline("
+///     0.000000 #
+///     0.100000 .
+///     0.200000 #
+///     0.250000 .
+/// ");
+/// ```
+pub fn timeout<A>(limit: Duration, body: A) -> Timeout<A> {
+    Timeout { limit, body }
+}
+
+impl<A> Timeout<A> {
+    pub(crate) fn new(limit: Duration, body: A) -> Timeout<A> {
+        Timeout { limit, body }
+    }
+}
+
+impl<P: Pixel, A: Animation<P>> Animation<P> for Timeout<A> {
+    async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
+        let race: Any<(&A, Wait)> = Any::new((&self.body, crate::wait(self.limit)));
+        race.run(cx, start).await
+    }
+
+    fn validate(&self, len: usize) -> Result<(), ValidationError> {
+        self.body.validate(len).map_err(|e| e.inside("timeout"))
+    }
+
+    fn max_duration(&self) -> Option<Duration> {
+        Some(self.body.max_duration().map_or(self.limit, |d| d.min(self.limit)))
+    }
+}

@@ -1,0 +1,245 @@
+//! The context a running animation works through.
+
+use core::cell::{Cell, RefCell};
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use crate::timer::{TimerKey, Timers};
+use crate::{Instant, Leds, Pixel};
+
+/// What a running animation may touch: the time, its timers and the frame buffer.
+///
+/// The driver owns one `Cx` and lends it by shared reference to every branch of the
+/// running program, so concurrent branches write into the same frame. Writes only
+/// change memory; the driver sends the frame to the output once after each round of
+/// wake-ups. At one instant, the last write to an LED wins; concurrent branches are
+/// polled in the order they are listed, so a later-listed branch writes after an
+/// earlier one.
+///
+/// # Examples
+///
+/// A leaf written by hand: LED 0 on for 10 ms, whatever else is running.
+///
+/// ```
+/// use blinken::prelude::*;
+///
+/// struct Flash;
+///
+/// impl Animation<bool> for Flash {
+///     async fn run(&self, cx: &Cx<bool>, start: Instant) -> Instant {
+///         let _off = cx.off_on_drop(0); // the talk's `finally`: LED 0 off however we end
+///         cx.set(0, true);
+///         cx.sleep_until(start + ms(10)).await
+///     }
+/// }
+///
+/// let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
+/// assert_eq!(driver.run(&Flash).unwrap(), Instant::ZERO + ms(10));
+/// driver.output().assert_timeline("
+///     0.000000 #
+///     0.010000 .
+/// ");
+/// ```
+pub struct Cx<P> {
+    now: Cell<Instant>,
+    timers: RefCell<Timers>,
+    pixels: Box<[Cell<P>]>,
+    marked: Box<[Cell<bool>]>,
+    dirty: RefCell<Vec<usize>>,
+}
+
+impl<P: Pixel> Cx<P> {
+    pub(crate) fn new(len: usize, now: Instant) -> Cx<P> {
+        Cx {
+            now: Cell::new(now),
+            timers: RefCell::default(),
+            pixels: (0..len).map(|_| Cell::new(P::OFF)).collect(),
+            marked: (0..len).map(|_| Cell::new(false)).collect(),
+            dirty: RefCell::new(Vec::with_capacity(len)),
+        }
+    }
+
+    /// The driver's current instant: exactly the deadline being served on a virtual
+    /// clock, the time of the wake-up on a real one (a little later).
+    ///
+    /// Leaves compute deadlines from their logical start, not from `now()`; see
+    /// [`Animation`](crate::Animation#timing).
+    pub fn now(&self) -> Instant {
+        self.now.get()
+    }
+
+    /// A future that completes once the driver's time reaches `deadline`, yielding the
+    /// deadline (the logical instant, whatever the real lateness).
+    ///
+    /// A deadline that has already passed completes at once, so a late wake-up catches
+    /// up on every missed step in one round.
+    pub fn sleep_until(&self, deadline: Instant) -> Sleep<'_> {
+        Sleep { now: &self.now, timers: &self.timers, deadline, key: None }
+    }
+
+    /// How many LEDs the output has.
+    pub fn len(&self) -> usize {
+        self.pixels.len()
+    }
+
+    /// Whether the output has no LEDs.
+    pub fn is_empty(&self) -> bool {
+        self.pixels.is_empty()
+    }
+
+    /// The value LED `index` has in the frame being built.
+    ///
+    /// # Panics
+    ///
+    /// If `index >= self.len()`.
+    pub fn get(&self, index: usize) -> P {
+        self.pixel(index).get()
+    }
+
+    /// Sets LED `index` to `value` in the frame; it reaches the output at the end of
+    /// this round of wake-ups.
+    ///
+    /// # Panics
+    ///
+    /// If `index >= self.len()`; validation catches this for the crate's leaves before
+    /// the program starts, so only hand-written leaves can hit it.
+    pub fn set(&self, index: usize, value: P) {
+        let cell = self.pixel(index);
+        if cell.replace(value) != value && !self.marked[index].replace(true) {
+            self.dirty.borrow_mut().push(index);
+        }
+    }
+
+    /// Sets every LED of `leds` to `value`.
+    ///
+    /// # Panics
+    ///
+    /// If an index is out of range, as [`Cx::set`].
+    pub fn fill(&self, leds: &Leds, value: P) {
+        for &i in leds {
+            self.set(i, value);
+        }
+    }
+
+    /// A guard that switches `leds` off when dropped: the `finally` of a leaf, so that a
+    /// cancelled leaf leaves its LEDs dark at the instant of cancellation.
+    pub fn off_on_drop(&self, leds: impl Into<Leds>) -> OffOnDrop<'_, P> {
+        OffOnDrop { cx: self, leds: leds.into() }
+    }
+
+    fn pixel(&self, index: usize) -> &Cell<P> {
+        let len = self.pixels.len();
+        self.pixels
+            .get(index)
+            .unwrap_or_else(|| panic!("LED index {index} is outside the output ({len} LEDs)"))
+    }
+
+    /// Hands every LED changed since the last call to `f` with its new value; clears
+    /// the change list. Values written and restored within one round are reported too
+    /// (the caller compares with what the output shows).
+    pub(crate) fn drain_dirty(&self, mut f: impl FnMut(usize, P)) {
+        let mut dirty = self.dirty.borrow_mut();
+        for &i in dirty.iter() {
+            self.marked[i].set(false);
+            f(i, self.pixels[i].get());
+        }
+        dirty.clear();
+    }
+
+    pub(crate) fn pixels(&self) -> impl ExactSizeIterator<Item = P> + '_ {
+        self.pixels.iter().map(Cell::get)
+    }
+
+    pub(crate) fn set_now(&self, now: Instant) {
+        self.now.set(now);
+    }
+
+    pub(crate) fn timers(&self) -> &RefCell<Timers> {
+        &self.timers
+    }
+}
+
+impl<P: Pixel> fmt::Debug for Cx<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cx").field("now", &self.now()).field("len", &self.len()).finish_non_exhaustive()
+    }
+}
+
+/// Future returned by [`Cx::sleep_until`].
+///
+/// # Cancellation
+///
+/// Dropping it removes its timer; nothing else happens.
+#[must_use = "futures do nothing unless awaited"]
+pub struct Sleep<'a> {
+    now: &'a Cell<Instant>,
+    timers: &'a RefCell<Timers>,
+    deadline: Instant,
+    key: Option<TimerKey>,
+}
+
+impl Sleep<'_> {
+    /// The instant this sleep ends at.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+}
+
+impl Future for Sleep<'_> {
+    type Output = Instant;
+
+    fn poll(self: Pin<&mut Self>, task: &mut Context<'_>) -> Poll<Instant> {
+        let this = self.get_mut();
+        if this.now.get() >= this.deadline {
+            if let Some(key) = this.key.take() {
+                this.timers.borrow_mut().cancel(key);
+            }
+            return Poll::Ready(this.deadline);
+        }
+        let mut timers = this.timers.borrow_mut();
+        match this.key {
+            Some(key) if timers.update_waker(key, task.waker()) => {}
+            _ => this.key = Some(timers.insert(this.deadline, task.waker())),
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for Sleep<'_> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.take() {
+            // A sleep may outlive a panicking poll that holds the borrow; then the
+            // driver discards the whole queue anyway.
+            if let Ok(mut timers) = self.timers.try_borrow_mut() {
+                timers.cancel(key);
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Sleep<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sleep").field("deadline", &self.deadline).finish_non_exhaustive()
+    }
+}
+
+/// Switches its LEDs off when dropped; see [`Cx::off_on_drop`].
+#[must_use = "the LEDs go off when this guard is dropped; bind it with `let _off = ...`"]
+pub struct OffOnDrop<'a, P: Pixel> {
+    cx: &'a Cx<P>,
+    leds: Leds,
+}
+
+impl<P: Pixel> Drop for OffOnDrop<'_, P> {
+    fn drop(&mut self) {
+        self.cx.fill(&self.leds, P::OFF);
+    }
+}
+
+impl<P: Pixel> fmt::Debug for OffOnDrop<'_, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OffOnDrop").field("leds", &self.leds).finish()
+    }
+}

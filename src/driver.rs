@@ -1,0 +1,334 @@
+//! The driver: polls one animation, fires its timers, writes each frame once.
+
+use core::future::Future;
+use core::pin::{Pin, pin};
+use core::sync::atomic::{AtomicBool, Ordering};
+use core::task::{Context, Poll, Waker};
+use std::task::Wake;
+use core::time::Duration;
+use std::sync::Arc;
+
+use crate::clock::{Clock, Idle, VirtualClock};
+use crate::output::{Frame, Output};
+use crate::{Animation, Cx, Instant, Pixel, ValidationError};
+
+/// Plays animations on an [`Output`] with a [`Clock`].
+///
+/// The driver owns the frame buffer and the timer queue. Each round it advances the
+/// clock to the next deadline, wakes every timer due by then, polls the woken parts of
+/// the animation, and writes the frame to the output **once**, and only if it changed,
+/// with the list of changed LEDs.
+///
+/// # Timing
+///
+/// On a [`VirtualClock`] every round happens exactly at a deadline. On a real clock a
+/// round happens when the clock wakes (a little late); every timer due by then fires
+/// in that round, so a stalled driver catches up in one write and never replays stale
+/// frames. Deadlines come from the animations' logical times, so lateness never
+/// accumulates.
+///
+/// # Examples
+///
+/// ```
+/// use blinken::prelude::*;
+///
+/// let mut driver = Driver::new(Recorder::new(2), VirtualClock::new());
+/// let program = blink(0, ms(100)).and(blink(1, ms(150)));
+/// // A forever-program on a virtual clock: look at the first 300 ms.
+/// let end = driver.run_for(&program.forever(), ms(300)).unwrap();
+/// assert_eq!(end, RunEnd::Stopped(Instant::ZERO + ms(300)));
+/// driver.output().assert_timeline("
+///     0.000000 ##
+///     0.100000 .#
+///     0.150000 ..
+///     0.200000 #.
+///     0.300000 .#
+/// ");
+/// ```
+#[derive(Debug)]
+pub struct Driver<O: Output, C: Clock = VirtualClock> {
+    cx: Cx<O::Pixel>,
+    engine: Engine<O, C>,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEnd {
+    /// The animation ended at this logical instant.
+    Finished(Instant),
+    /// The time limit was reached at this instant and the animation was cancelled.
+    Stopped(Instant),
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError<E> {
+    /// The animation does not fit the output; nothing was played.
+    #[error("animation refused: {0}")]
+    Invalid(#[from] ValidationError),
+    /// The output refused a frame; the animation was stopped.
+    #[error("the output failed to show the frame of {at}; the animation was stopped")]
+    Output {
+        /// The instant of the frame that could not be written.
+        at: Instant,
+        /// The backend's error.
+        #[source]
+        source: E,
+    },
+    /// The animation waits with nothing scheduled and the clock cannot wait for
+    /// anything else (a virtual clock): it would never end.
+    #[error(
+        "the animation is still running at {at} with nothing scheduled, so it never ends \
+         on this clock; play it with `run_for` to see a window of it"
+    )]
+    Idle {
+        /// The instant at which nothing was left to wait for.
+        at: Instant,
+    },
+}
+
+impl<O: Output, C: Clock> Driver<O, C> {
+    /// A driver writing to `output` with time from `clock`. Nothing is written until
+    /// the first run (or [`Driver::flush`]); the first write sends every LED.
+    pub fn new(output: O, clock: C) -> Driver<O, C> {
+        let len = output.len();
+        let root = Arc::new(RootWake::default());
+        Driver {
+            cx: Cx::new(len, clock.now()),
+            engine: Engine {
+                output,
+                clock,
+                shown: vec![O::Pixel::OFF; len],
+                changed: Vec::with_capacity(len),
+                full_write: true,
+                due: Vec::new(),
+                root_waker: Waker::from(Arc::clone(&root)),
+                root,
+            },
+        }
+    }
+
+    /// Plays `animation` from now until it ends; returns its logical end.
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::Invalid`] before anything plays if the animation does not fit the
+    /// output; [`RunError::Output`] if a write fails (the animation is dropped, so its
+    /// LEDs go off in the frame); [`RunError::Idle`] if it can never end on this clock
+    /// (an [`on`](crate::on) on a virtual clock).
+    pub fn run<A: Animation<O::Pixel> + ?Sized>(
+        &mut self,
+        animation: &A,
+    ) -> Result<Instant, RunError<O::Error>> {
+        match self.play(animation, None)? {
+            RunEnd::Finished(end) => Ok(end),
+            RunEnd::Stopped(_) => unreachable!("a run without a limit is never stopped"),
+        }
+    }
+
+    /// Plays `animation` for at most `limit`: every instant up to and including
+    /// `now + limit` is served, then the animation is cancelled.
+    ///
+    /// # Cancellation
+    ///
+    /// When the limit is reached the animation is dropped: its leaves switch their
+    /// LEDs off in the frame. That frame is not written; the output keeps showing the
+    /// last instant served until the next run or [`Driver::flush`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Driver::run`], without [`RunError::Idle`].
+    pub fn run_for<A: Animation<O::Pixel> + ?Sized>(
+        &mut self,
+        animation: &A,
+        limit: Duration,
+    ) -> Result<RunEnd, RunError<O::Error>> {
+        let deadline = self.engine.clock.now() + limit;
+        self.play(animation, Some(deadline))
+    }
+
+    /// Like [`Driver::run_for`] with an absolute deadline.
+    ///
+    /// # Errors
+    ///
+    /// As [`Driver::run_for`].
+    pub fn run_until<A: Animation<O::Pixel> + ?Sized>(
+        &mut self,
+        animation: &A,
+        deadline: Instant,
+    ) -> Result<RunEnd, RunError<O::Error>> {
+        self.play(animation, Some(deadline))
+    }
+
+    fn play<A: Animation<O::Pixel> + ?Sized>(
+        &mut self,
+        animation: &A,
+        limit: Option<Instant>,
+    ) -> Result<RunEnd, RunError<O::Error>> {
+        animation.validate(self.cx.len())?;
+        let start = self.engine.clock.now();
+        self.cx.set_now(start);
+        self.cx.timers().borrow_mut().clear();
+        let future = pin!(animation.run(&self.cx, start));
+        self.engine.drive(&self.cx, future, limit)
+    }
+
+    /// Writes the frame buffer to the output if it differs from what the output shows
+    /// (for instance after a cancelled run switched LEDs off).
+    ///
+    /// # Errors
+    ///
+    /// The output's error.
+    pub fn flush(&mut self) -> Result<(), O::Error> {
+        self.engine.flush(&self.cx)
+    }
+
+    /// Switches every LED off and writes the frame.
+    ///
+    /// # Errors
+    ///
+    /// The output's error.
+    pub fn clear(&mut self) -> Result<(), O::Error> {
+        for i in 0..self.cx.len() {
+            self.cx.set(i, O::Pixel::OFF);
+        }
+        self.flush()
+    }
+
+    /// What the output shows: the last frame written successfully.
+    pub fn shown(&self) -> &[O::Pixel] {
+        &self.engine.shown
+    }
+
+    /// The clock's current instant.
+    pub fn now(&self) -> Instant {
+        self.engine.clock.now()
+    }
+
+    /// The output.
+    pub fn output(&self) -> &O {
+        &self.engine.output
+    }
+
+    /// The output, mutably (to configure it between runs).
+    pub fn output_mut(&mut self) -> &mut O {
+        &mut self.engine.output
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &C {
+        &self.engine.clock
+    }
+
+    /// Gives the output back (without switching anything off: see [`Driver::clear`]).
+    pub fn into_output(self) -> O {
+        self.engine.output
+    }
+}
+
+/// Everything but the frame buffer, so that a running future can borrow the `Cx`
+/// while the engine is borrowed mutably.
+#[derive(Debug)]
+struct Engine<O: Output, C> {
+    output: O,
+    clock: C,
+    /// What the output shows.
+    shown: Vec<O::Pixel>,
+    /// Indices changed in the current flush (reused buffer).
+    changed: Vec<usize>,
+    /// The next write sends every LED: first write, or after a failed one.
+    full_write: bool,
+    /// Wakers of due timers (reused buffer).
+    due: Vec<Waker>,
+    root: Arc<RootWake>,
+    root_waker: Waker,
+}
+
+impl<O: Output, C: Clock> Engine<O, C> {
+    fn drive<F: Future<Output = Instant>>(
+        &mut self,
+        cx: &Cx<O::Pixel>,
+        mut future: Pin<&mut F>,
+        limit: Option<Instant>,
+    ) -> Result<RunEnd, RunError<O::Error>> {
+        let output_error = |at| move |source| RunError::Output { at, source };
+        self.root.wake_by_ref();
+        loop {
+            let now = cx.now();
+            while self.root.take() {
+                let mut task = Context::from_waker(&self.root_waker);
+                if let Poll::Ready(end) = future.as_mut().poll(&mut task) {
+                    self.flush(cx).map_err(output_error(now))?;
+                    return Ok(RunEnd::Finished(end));
+                }
+            }
+            self.flush(cx).map_err(output_error(now))?;
+            if limit.is_some_and(|limit| now >= limit) {
+                return Ok(RunEnd::Stopped(now));
+            }
+            let next = cx.timers().borrow_mut().next_deadline();
+            let wake_at = match (next, limit) {
+                (Some(next), Some(limit)) => Some(next.min(limit)),
+                (next, limit) => next.or(limit),
+            };
+            self.clock.sleep_until(wake_at).map_err(|Idle| RunError::Idle { at: now })?;
+            let mut later = self.clock.now().max(now);
+            if let Some(limit) = limit {
+                later = later.min(limit);
+            }
+            cx.set_now(later);
+            cx.timers().borrow_mut().take_due(later, &mut self.due);
+            for waker in self.due.drain(..) {
+                waker.wake();
+            }
+        }
+    }
+
+    fn flush(&mut self, cx: &Cx<O::Pixel>) -> Result<(), O::Error> {
+        self.changed.clear();
+        if self.full_write {
+            cx.drain_dirty(|_, _| {});
+            for (shown, pixel) in self.shown.iter_mut().zip(cx.pixels()) {
+                *shown = pixel;
+            }
+            self.changed.extend(0..self.shown.len());
+        } else {
+            let (shown, changed) = (&mut self.shown, &mut self.changed);
+            cx.drain_dirty(|i, pixel| {
+                if shown[i] != pixel {
+                    shown[i] = pixel;
+                    changed.push(i);
+                }
+            });
+            if changed.is_empty() {
+                return Ok(());
+            }
+            changed.sort_unstable();
+        }
+        let frame = Frame { pixels: &self.shown, changed: &self.changed, at: cx.now() };
+        self.output.write(frame).inspect_err(|_| self.full_write = true)?;
+        self.full_write = false;
+        Ok(())
+    }
+}
+
+/// The top-level waker: marks the animation as needing a poll.
+#[derive(Debug, Default)]
+struct RootWake(AtomicBool);
+
+impl RootWake {
+    fn take(&self) -> bool {
+        self.0.swap(false, Ordering::AcqRel)
+    }
+}
+
+impl Wake for RootWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.store(true, Ordering::Release);
+    }
+}

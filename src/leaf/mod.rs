@@ -1,0 +1,15 @@
+//! Leaves: the animations that write pixels.
+
+mod blink;
+mod fill;
+mod off;
+mod on;
+mod wait;
+mod walk;
+
+pub use blink::{Blink, blink};
+pub use fill::{Fill, fill};
+pub use off::{Off, off};
+pub use on::{On, on};
+pub use wait::{Wait, wait};
+pub use walk::{Walk, walk};

@@ -1,0 +1,43 @@
+use core::time::Duration;
+
+use crate::{Animation, Cx, Instant, Leds, Pixel, ValidationError};
+
+/// Switches LEDs off. Built by [`off`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Off {
+    leds: Leds,
+}
+
+/// Switches `leds` off and ends at once.
+///
+/// # Examples
+///
+/// ```
+/// use blinken::prelude::*;
+///
+/// let mut driver = Driver::new(Recorder::new(2), VirtualClock::new());
+/// let program = fill(0..2, true).then(wait(ms(10))).then(off(1)).then(wait(ms(10)));
+/// driver.run(&program).unwrap();
+/// driver.output().assert_timeline("
+///     0.000000 ##
+///     0.010000 #.
+/// ");
+/// ```
+pub fn off(leds: impl Into<Leds>) -> Off {
+    Off { leds: leds.into() }
+}
+
+impl<P: Pixel> Animation<P> for Off {
+    async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
+        cx.fill(&self.leds, P::OFF);
+        start
+    }
+
+    fn validate(&self, len: usize) -> Result<(), ValidationError> {
+        self.leds.validate(len, "off")
+    }
+
+    fn max_duration(&self) -> Option<Duration> {
+        Some(Duration::ZERO)
+    }
+}

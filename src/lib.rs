@@ -1,0 +1,86 @@
+//! Composable async LED animations with drift-free timing.
+//!
+//! An [`Animation`] is a *factory*: every run builds a fresh future, so one value can
+//! be played again, listed twice in a [`sequence`], looped by [`forever`] and nested
+//! anywhere. Leaves ([`blink`], [`on`], [`off`], [`wait`], [`walk`], [`fill`]) write
+//! pixels; combinators ([`sequence`], [`all`], [`any`], [`forever`], [`repeat`],
+//! [`cycle`], [`timeout`]) build programs out of them. A [`Driver`] plays a program on
+//! an [`Output`] with a [`Clock`].
+//!
+//! ```
+//! use blinken::prelude::*;
+//!
+//! // Two LEDs blink at different rates for one second, then both go dark.
+//! let program = any((blink(0, ms(200)), blink(1, ms(300)), wait(secs(1))));
+//!
+//! // On the virtual clock it runs instantly and exactly; the recorder keeps the timeline.
+//! let mut driver = Driver::new(Recorder::new(2), VirtualClock::new());
+//! assert_eq!(driver.run(&program).unwrap(), Instant::ZERO + secs(1));
+//! driver.output().assert_timeline("
+//!     0.000000 ##
+//!     0.200000 .#
+//!     0.300000 ..
+//!     0.400000 #.
+//!     0.600000 .#
+//!     0.800000 ##
+//!     0.900000 #.
+//!     1.000000 ..
+//! ");
+//! ```
+//!
+//! # Timing
+//!
+//! Deadlines are computed from logical start times, never from the time a wake-up
+//! happened: a leaf's `k`-th deadline is `start + k·period`, a sequence starts each
+//! child at the previous child's logical end. Nothing drifts, on any clock. See
+//! `docs/timing.md` in the repository for the whole model.
+//!
+//! # Cancellation
+//!
+//! Dropping a running animation (the loser of [`any`], a program cut by [`timeout`])
+//! switches its LEDs off at that instant.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations, rustdoc::broken_intra_doc_links)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod animation;
+mod clock;
+pub mod combinator;
+mod cx;
+mod driver;
+mod error;
+mod from_fn;
+pub mod leaf;
+mod leds;
+mod matrix;
+pub mod output;
+mod pixel;
+mod time;
+mod timer;
+
+pub use animation::{Animation, BoxAnimation, DynAnimation};
+pub use clock::{Clock, Idle, Interrupt, SystemClock, VirtualClock};
+pub use combinator::{All, Any, Cycle, Forever, Repeat, Sequence, Timeout};
+pub use combinator::{all, any, cycle, forever, repeat, sequence, timeout};
+pub use cx::{Cx, OffOnDrop, Sleep};
+pub use driver::{Driver, RunEnd, RunError};
+pub use error::{ValidationError, ValidationErrorKind};
+pub use from_fn::{FromFn, from_fn};
+pub use leaf::{Blink, Fill, Off, On, Wait, Walk};
+pub use leaf::{blink, fill, off, on, wait, walk};
+pub use leds::Leds;
+pub use matrix::{Matrix, PatternError};
+pub use output::{Output, Recorder, Terminal};
+pub use pixel::{Pixel, RGB8};
+pub use time::{Instant, ms, secs};
+
+/// Everything a program needs: `use blinken::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        Animation, BoxAnimation, Clock, Cx, Driver, Instant, Leds, Matrix, Output, Pixel,
+        RGB8, Recorder, RunEnd, SystemClock, Terminal, ValidationError, ValidationErrorKind,
+        VirtualClock, all, any, blink, cycle, fill, forever, from_fn, ms, off, on, repeat,
+        secs, sequence, timeout, wait, walk,
+    };
+    pub use core::time::Duration;
+}

@@ -1,0 +1,144 @@
+//! An in-memory output that keeps the timeline.
+
+use core::convert::Infallible;
+use core::fmt::{self, Write as _};
+
+use super::{Frame, Output};
+use crate::{Instant, Pixel};
+
+/// An [`Output`] that records every frame it is sent: the exact timeline of a program.
+///
+/// One [`Step`] per write, that is one per instant at which the frame changed (the
+/// first write, at the start, has the whole frame). With a [`VirtualClock`](crate::VirtualClock)
+/// the times are exact, so tests assert timelines as text.
+///
+/// # Examples
+///
+/// ```
+/// use blinken::prelude::*;
+///
+/// let mut driver = Driver::new(Recorder::new(3), VirtualClock::new());
+/// driver.run(&blink(1, ms(500)).times(1).then(on(2).timeout(secs(1)))).unwrap();
+/// let rec = driver.output();
+/// assert_eq!(rec.render(), "0.000000 .#.\n0.500000 ...\n1.000000 ..#\n2.000000 ...\n");
+/// // Whitespace inside the pixels is ignored, so rows of a matrix can be spaced out.
+/// rec.assert_timeline("
+///     0.000000 .#.
+///     0.500000 ...
+///     1.000000 ..#
+///     2.000000 ...
+/// ");
+/// assert_eq!(rec.steps()[2].pixels[2], true);
+/// ```
+#[derive(Clone)]
+pub struct Recorder<P = bool> {
+    len: usize,
+    steps: Vec<Step<P>>,
+}
+
+/// One recorded write: the instant and the whole frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step<P> {
+    /// When the frame was written (the driver's instant).
+    pub at: Instant,
+    /// Every LED's value.
+    pub pixels: Box<[P]>,
+}
+
+impl Recorder<bool> {
+    /// A recorder of `len` on/off LEDs.
+    pub fn new(len: usize) -> Recorder<bool> {
+        Recorder::with_len(len)
+    }
+}
+
+impl<P: Pixel> Recorder<P> {
+    /// A recorder of `len` LEDs of any pixel type: `Recorder::<RGB8>::with_len(11)`.
+    pub fn with_len(len: usize) -> Recorder<P> {
+        Recorder { len, steps: Vec::new() }
+    }
+
+    /// Every recorded write, in order.
+    pub fn steps(&self) -> &[Step<P>] {
+        &self.steps
+    }
+
+    /// Forgets what was recorded.
+    pub fn clear(&mut self) {
+        self.steps.clear();
+    }
+
+    /// The timeline as text, one line per write: the seconds since the first write
+    /// with six decimals, a space, then one character per LED, `#` on and `.` off.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let origin = self.steps.first().map_or(Instant::ZERO, |s| s.at);
+        for step in &self.steps {
+            let _ = write!(out, "{} ", Instant::from_nanos((step.at - origin).as_nanos() as u64));
+            out.extend(step.pixels.iter().map(|p| if p.is_on() { '#' } else { '.' }));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Panics with both timelines unless the recording matches `expected`.
+    ///
+    /// `expected` has one line per write as [`Recorder::render`] prints it; blank lines,
+    /// indentation and whitespace between pixel characters are ignored.
+    ///
+    /// # Panics
+    ///
+    /// When the timelines differ, naming the first differing line.
+    #[track_caller]
+    pub fn assert_timeline(&self, expected: &str) {
+        let normalize = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter_map(|line| {
+                    let line = line.trim();
+                    let (time, pixels) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+                    (!line.is_empty()).then(|| {
+                        let pixels: String = pixels.split_whitespace().collect();
+                        format!("{time} {pixels}")
+                    })
+                })
+                .collect()
+        };
+        let actual = normalize(&self.render());
+        let expected = normalize(expected);
+        if actual != expected {
+            let first = actual
+                .iter()
+                .zip(&expected)
+                .position(|(a, e)| a != e)
+                .unwrap_or(actual.len().min(expected.len()));
+            panic!(
+                "timeline differs at line {}\n--- expected ({} lines)\n{}\n--- actual ({} lines)\n{}",
+                first + 1,
+                expected.len(),
+                expected.join("\n"),
+                actual.len(),
+                actual.join("\n"),
+            );
+        }
+    }
+}
+
+impl<P: Pixel> Output for Recorder<P> {
+    type Pixel = P;
+    type Error = Infallible;
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn write(&mut self, frame: Frame<'_, P>) -> Result<(), Infallible> {
+        self.steps.push(Step { at: frame.at, pixels: frame.pixels.into() });
+        Ok(())
+    }
+}
+
+impl<P: Pixel> fmt::Debug for Recorder<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Recorder").field("len", &self.len).field("steps", &self.steps.len()).finish()
+    }
+}

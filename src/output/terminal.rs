@@ -1,0 +1,5 @@
+//! Terminal simulator.
+
+/// Draws a matrix in the terminal.
+#[derive(Debug)]
+pub struct Terminal {}

@@ -1,0 +1,124 @@
+//! Instants on the driver's timeline.
+
+use core::fmt;
+use core::ops::{Add, AddAssign, Sub};
+use core::time::Duration;
+
+/// A point on the driver's timeline, in nanoseconds.
+///
+/// Virtual and real clocks share this type: a [`VirtualClock`](crate::VirtualClock)
+/// starts at [`Instant::ZERO`], a [`SystemClock`](crate::SystemClock) counts from the
+/// boot-time origin of `CLOCK_MONOTONIC`. Arithmetic with [`Duration`] saturates at
+/// [`Instant::MAX`] (about 584 years) instead of overflowing, so "forever" needs no
+/// special case.
+///
+/// # Examples
+///
+/// ```
+/// use blinken::Instant;
+/// use std::time::Duration;
+///
+/// let start = Instant::ZERO;
+/// let t = start + Duration::from_millis(1500);
+/// assert_eq!(t.as_nanos(), 1_500_000_000);
+/// assert_eq!(t - start, Duration::from_millis(1500));
+/// assert_eq!(t.to_string(), "1.500000");
+/// assert_eq!(Instant::MAX + Duration::from_secs(1), Instant::MAX);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Instant(u64);
+
+impl Instant {
+    /// The origin of the timeline (where a virtual clock starts).
+    pub const ZERO: Instant = Instant(0);
+    /// The last representable instant; reached by saturation.
+    pub const MAX: Instant = Instant(u64::MAX);
+
+    /// The instant `nanos` nanoseconds after the origin.
+    pub const fn from_nanos(nanos: u64) -> Instant {
+        Instant(nanos)
+    }
+
+    /// Nanoseconds since the origin.
+    pub const fn as_nanos(self) -> u64 {
+        self.0
+    }
+
+    /// The time elapsed from `earlier` to `self`, or zero if `earlier` is later.
+    pub fn saturating_duration_since(self, earlier: Instant) -> Duration {
+        Duration::from_nanos(self.0.saturating_sub(earlier.0))
+    }
+
+    /// `self + d`, or `None` if that is past [`Instant::MAX`].
+    pub fn checked_add(self, d: Duration) -> Option<Instant> {
+        u64::try_from(d.as_nanos()).ok().and_then(|n| self.0.checked_add(n)).map(Instant)
+    }
+
+    /// `self + d × n`, saturating: the `n`-th tick of a period `d` from `self`.
+    ///
+    /// Drift-free schedules compute every deadline with this (one multiplication
+    /// from the logical start) rather than by adding `d` again and again.
+    pub fn add_times(self, d: Duration, n: u64) -> Instant {
+        let step = d.as_nanos().saturating_mul(u128::from(n));
+        self + Duration::from_nanos(u64::try_from(step).unwrap_or(u64::MAX))
+    }
+}
+
+/// Saturating: never overflows past [`Instant::MAX`].
+impl Add<Duration> for Instant {
+    type Output = Instant;
+    fn add(self, d: Duration) -> Instant {
+        self.checked_add(d).unwrap_or(Instant::MAX)
+    }
+}
+
+impl AddAssign<Duration> for Instant {
+    fn add_assign(&mut self, d: Duration) {
+        *self = *self + d;
+    }
+}
+
+/// Saturating: an earlier minus a later instant is zero.
+impl Sub for Instant {
+    type Output = Duration;
+    fn sub(self, earlier: Instant) -> Duration {
+        self.saturating_duration_since(earlier)
+    }
+}
+
+/// Seconds with six decimals, as the recorder prints them: `1.500000`.
+impl fmt::Display for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:06}", self.0 / 1_000_000_000, self.0 % 1_000_000_000 / 1_000)
+    }
+}
+
+impl fmt::Debug for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Instant({}.{:09}s)", self.0 / 1_000_000_000, self.0 % 1_000_000_000)
+    }
+}
+
+/// `d × n`, saturating at `Duration::MAX`.
+pub(crate) fn mul(d: Duration, n: u64) -> Duration {
+    let nanos = d.as_nanos().saturating_mul(u128::from(n));
+    u64::try_from(nanos).map_or(Duration::MAX, Duration::from_nanos)
+}
+
+/// `d` milliseconds: `ms(100)` reads like the talk's `0.1`.
+///
+/// ```
+/// assert_eq!(blinken::ms(1500), std::time::Duration::from_millis(1500));
+/// ```
+pub const fn ms(d: u64) -> Duration {
+    Duration::from_millis(d)
+}
+
+/// `d` seconds.
+///
+/// ```
+/// assert_eq!(blinken::secs(3), std::time::Duration::from_secs(3));
+/// ```
+pub const fn secs(d: u64) -> Duration {
+    Duration::from_secs(d)
+}
