@@ -163,7 +163,10 @@ impl<P: Pixel> Cx<P> {
 
 impl<P: Pixel> fmt::Debug for Cx<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Cx").field("now", &self.now()).field("len", &self.len()).finish_non_exhaustive()
+        f.debug_struct("Cx")
+            .field("now", &self.now())
+            .field("len", &self.len())
+            .finish_non_exhaustive()
     }
 }
 

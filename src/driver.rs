@@ -4,9 +4,9 @@ use core::future::Future;
 use core::pin::{Pin, pin};
 use core::sync::atomic::{AtomicBool, Ordering};
 use core::task::{Context, Poll, Waker};
-use std::task::Wake;
 use core::time::Duration;
 use std::sync::Arc;
+use std::task::Wake;
 
 use crate::clock::{Clock, Idle, VirtualClock};
 use crate::output::{Frame, Output};
@@ -58,6 +58,9 @@ pub enum RunEnd {
     Finished(Instant),
     /// The time limit was reached at this instant and the animation was cancelled.
     Stopped(Instant),
+    /// The caller's check asked to stop at this instant (see [`Driver::run_while`]);
+    /// the animation was cancelled.
+    Interrupted(Instant),
 }
 
 /// Why a run failed.
@@ -121,9 +124,9 @@ impl<O: Output, C: Clock> Driver<O, C> {
         &mut self,
         animation: &A,
     ) -> Result<Instant, RunError<O::Error>> {
-        match self.play(animation, None)? {
+        match self.play(animation, None, &mut || true)? {
             RunEnd::Finished(end) => Ok(end),
-            RunEnd::Stopped(_) => unreachable!("a run without a limit is never stopped"),
+            _ => unreachable!("a run without a limit or check is never stopped"),
         }
     }
 
@@ -145,7 +148,7 @@ impl<O: Output, C: Clock> Driver<O, C> {
         limit: Duration,
     ) -> Result<RunEnd, RunError<O::Error>> {
         let deadline = self.engine.clock.now() + limit;
-        self.play(animation, Some(deadline))
+        self.play(animation, Some(deadline), &mut || true)
     }
 
     /// Like [`Driver::run_for`] with an absolute deadline.
@@ -158,20 +161,46 @@ impl<O: Output, C: Clock> Driver<O, C> {
         animation: &A,
         deadline: Instant,
     ) -> Result<RunEnd, RunError<O::Error>> {
-        self.play(animation, Some(deadline))
+        self.play(animation, Some(deadline), &mut || true)
+    }
+
+    /// Plays `animation` until it ends, until `limit` if given, or until
+    /// `keep_going` returns false. `keep_going` is asked after every wait of the
+    /// clock, so a clock woken through its [`Interrupt`](crate::Interrupt) lets the
+    /// caller stop the run at once: this is how a [`Player`](crate::Player) swaps
+    /// animations.
+    ///
+    /// # Errors
+    ///
+    /// As [`Driver::run`].
+    pub fn run_while<A: Animation<O::Pixel> + ?Sized>(
+        &mut self,
+        animation: &A,
+        limit: Option<Instant>,
+        mut keep_going: impl FnMut() -> bool,
+    ) -> Result<RunEnd, RunError<O::Error>> {
+        self.play(animation, limit, &mut keep_going)
     }
 
     fn play<A: Animation<O::Pixel> + ?Sized>(
         &mut self,
         animation: &A,
         limit: Option<Instant>,
+        keep_going: &mut dyn FnMut() -> bool,
     ) -> Result<RunEnd, RunError<O::Error>> {
         animation.validate(self.cx.len())?;
         let start = self.engine.clock.now();
         self.cx.set_now(start);
         self.cx.timers().borrow_mut().clear();
         let future = pin!(animation.run(&self.cx, start));
-        self.engine.drive(&self.cx, future, limit)
+        self.engine.drive(&self.cx, future, limit, keep_going)
+    }
+
+    /// After a panic unwound through a run: forget its timers and send the whole frame
+    /// with the next write, whatever state the output was left in.
+    pub(crate) fn recover(&mut self) {
+        self.cx.timers().borrow_mut().clear();
+        self.engine.full_write = true;
     }
 
     /// Writes the frame buffer to the output if it differs from what the output shows
@@ -181,6 +210,7 @@ impl<O: Output, C: Clock> Driver<O, C> {
     ///
     /// The output's error.
     pub fn flush(&mut self) -> Result<(), O::Error> {
+        self.cx.set_now(self.engine.clock.now().max(self.cx.now()));
         self.engine.flush(&self.cx)
     }
 
@@ -221,6 +251,10 @@ impl<O: Output, C: Clock> Driver<O, C> {
         &self.engine.clock
     }
 
+    pub(crate) fn clock_mut(&mut self) -> &mut C {
+        &mut self.engine.clock
+    }
+
     /// Gives the output back (without switching anything off: see [`Driver::clear`]).
     pub fn into_output(self) -> O {
         self.engine.output
@@ -251,6 +285,7 @@ impl<O: Output, C: Clock> Engine<O, C> {
         cx: &Cx<O::Pixel>,
         mut future: Pin<&mut F>,
         limit: Option<Instant>,
+        keep_going: &mut dyn FnMut() -> bool,
     ) -> Result<RunEnd, RunError<O::Error>> {
         let output_error = |at| move |source| RunError::Output { at, source };
         self.root.wake_by_ref();
@@ -274,6 +309,9 @@ impl<O: Output, C: Clock> Engine<O, C> {
             };
             self.clock.sleep_until(wake_at).map_err(|Idle| RunError::Idle { at: now })?;
             let mut later = self.clock.now().max(now);
+            if !keep_going() {
+                return Ok(RunEnd::Interrupted(later));
+            }
             if let Some(limit) = limit {
                 later = later.min(limit);
             }

@@ -42,10 +42,9 @@ impl Leds {
     /// [`ValidationErrorKind::LedOutOfRange`] for the first index `>= len`.
     pub fn validate(&self, len: usize, part: &str) -> Result<(), ValidationError> {
         match self.0.iter().find(|&&i| i >= len) {
-            Some(&index) => Err(ValidationError::new(
-                part,
-                ValidationErrorKind::LedOutOfRange { index, len },
-            )),
+            Some(&index) => {
+                Err(ValidationError::new(part, ValidationErrorKind::LedOutOfRange { index, len }))
+            }
             None => Ok(()),
         }
     }

@@ -47,6 +47,7 @@ mod animation;
 mod clock;
 pub mod combinator;
 mod cx;
+pub mod demos;
 mod driver;
 mod error;
 mod from_fn;
@@ -55,11 +56,12 @@ mod leds;
 mod matrix;
 pub mod output;
 mod pixel;
+mod player;
 mod time;
 mod timer;
 
 pub use animation::{Animation, BoxAnimation, DynAnimation};
-pub use clock::{Clock, Idle, Interrupt, SystemClock, VirtualClock};
+pub use clock::{Clock, Idle, Interrupt, ManualClock, ManualControl, SystemClock, VirtualClock};
 pub use combinator::{All, Any, Cycle, Forever, Repeat, Sequence, Timeout};
 pub use combinator::{all, any, cycle, forever, repeat, sequence, timeout};
 pub use cx::{Cx, OffOnDrop, Sleep};
@@ -69,18 +71,21 @@ pub use from_fn::{FromFn, from_fn};
 pub use leaf::{Blink, Fill, Off, On, Wait, Walk};
 pub use leaf::{blink, fill, off, on, wait, walk};
 pub use leds::Leds;
-pub use matrix::{Matrix, PatternError};
+pub use matrix::{Matrix, MatrixError, PatternError};
 pub use output::{Output, Recorder, Terminal};
 pub use pixel::{Pixel, RGB8};
+pub use player::{
+    Event, Events, PlayError, PlayId, Player, PlayerHandle, ShutdownError, StopReason,
+};
 pub use time::{Instant, ms, secs};
 
 /// Everything a program needs: `use blinken::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        Animation, BoxAnimation, Clock, Cx, Driver, Instant, Leds, Matrix, Output, Pixel,
-        RGB8, Recorder, RunEnd, SystemClock, Terminal, ValidationError, ValidationErrorKind,
-        VirtualClock, all, any, blink, cycle, fill, forever, from_fn, ms, off, on, repeat,
-        secs, sequence, timeout, wait, walk,
+        Animation, BoxAnimation, Clock, Cx, Driver, Event, Instant, Leds, Matrix, MatrixError,
+        Output, Pixel, Player, PlayerHandle, RGB8, Recorder, RunEnd, SystemClock, Terminal,
+        ValidationError, ValidationErrorKind, VirtualClock, all, any, blink, cycle, fill, forever,
+        from_fn, ms, off, on, repeat, secs, sequence, timeout, wait, walk,
     };
     pub use core::time::Duration;
 }

@@ -10,8 +10,8 @@ use core::future::Future;
 use core::pin::Pin;
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Context, Poll, Waker};
-use std::task::Wake;
 use std::sync::Arc;
+use std::task::Wake;
 
 use futures::task::AtomicWaker;
 
@@ -49,7 +49,9 @@ impl Wake for BranchWake {
 
 impl<'a> Branches<'a> {
     /// Every branch starts ready, so the first poll starts them all in order.
-    pub(crate) fn new(futures: impl Iterator<Item = Pin<Box<dyn Future<Output = Instant> + 'a>>>) -> Self {
+    pub(crate) fn new(
+        futures: impl Iterator<Item = Pin<Box<dyn Future<Output = Instant> + 'a>>>,
+    ) -> Self {
         let futures: Vec<Branch<'a>> = futures.map(Some).collect();
         let n = futures.len();
         let words = (0..n.div_ceil(64))

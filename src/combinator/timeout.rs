@@ -47,7 +47,7 @@ impl<A> Timeout<A> {
 
 impl<P: Pixel, A: Animation<P>> Animation<P> for Timeout<A> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
-        let race: Any<(&A, Wait)> = Any::new((&self.body, crate::wait(self.limit)));
+        let race: Any<(&A, Wait<P>)> = Any::new((&self.body, crate::wait(self.limit)));
         race.run(cx, start).await
     }
 

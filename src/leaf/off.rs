@@ -1,11 +1,15 @@
+use core::marker::PhantomData;
 use core::time::Duration;
 
 use crate::{Animation, Cx, Instant, Leds, Pixel, ValidationError};
 
 /// Switches LEDs off. Built by [`off`].
+///
+/// The pixel type `P` is the type of "off" written ([`Pixel::OFF`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Off {
+pub struct Off<P = bool> {
     leds: Leds,
+    pixel: PhantomData<fn() -> P>,
 }
 
 /// Switches `leds` off and ends at once.
@@ -23,11 +27,11 @@ pub struct Off {
 ///     0.010000 #.
 /// ");
 /// ```
-pub fn off(leds: impl Into<Leds>) -> Off {
-    Off { leds: leds.into() }
+pub fn off<P: Pixel>(leds: impl Into<Leds>) -> Off<P> {
+    Off { leds: leds.into(), pixel: PhantomData }
 }
 
-impl<P: Pixel> Animation<P> for Off {
+impl<P: Pixel> Animation<P> for Off<P> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
         cx.fill(&self.leds, P::OFF);
         start

@@ -1,11 +1,16 @@
+use core::marker::PhantomData;
 use core::time::Duration;
 
 use crate::{Animation, Cx, Instant, Pixel};
 
 /// Does nothing for a while. Built by [`wait`].
+///
+/// The pixel type `P` only ties a `wait` to the program it sits in (it writes no
+/// pixels), so that `wait(d).then(...)` infers it like any other leaf.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Wait {
+pub struct Wait<P = bool> {
     duration: Duration,
+    pixel: PhantomData<fn() -> P>,
 }
 
 /// Does nothing for `duration` (the talk's `sleep`): ends at `start + duration`.
@@ -18,11 +23,11 @@ pub struct Wait {
 /// let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
 /// assert_eq!(driver.run(&wait(secs(3))).unwrap(), Instant::ZERO + secs(3));
 /// ```
-pub fn wait(duration: Duration) -> Wait {
-    Wait { duration }
+pub fn wait<P: Pixel>(duration: Duration) -> Wait<P> {
+    Wait { duration, pixel: PhantomData }
 }
 
-impl<P: Pixel> Animation<P> for Wait {
+impl<P: Pixel> Animation<P> for Wait<P> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
         cx.sleep_until(start + self.duration).await
     }

@@ -139,6 +139,9 @@ impl<P: Pixel> Output for Recorder<P> {
 
 impl<P: Pixel> fmt::Debug for Recorder<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Recorder").field("len", &self.len).field("steps", &self.steps.len()).finish()
+        f.debug_struct("Recorder")
+            .field("len", &self.len)
+            .field("steps", &self.steps.len())
+            .finish()
     }
 }

@@ -1,0 +1,45 @@
+//! Clocks: where the driver's time comes from and how it waits.
+
+mod interrupt;
+mod manual;
+mod system;
+mod virtual_clock;
+
+pub use interrupt::Interrupt;
+pub use manual::{ManualClock, ManualControl};
+pub use system::SystemClock;
+pub use virtual_clock::VirtualClock;
+
+use crate::Instant;
+
+/// A source of time that can wait for a deadline.
+///
+/// The driver asks [`Clock::now`] after every wait and serves every timer due by then,
+/// so a clock may wake late (a real one always does, a little) or early (spuriously):
+/// lateness is caught up in one round and an early return just waits again.
+pub trait Clock {
+    /// The current instant.
+    fn now(&self) -> Instant;
+
+    /// Blocks until `deadline` (`None`: until woken from outside), or returns earlier
+    /// when interrupted.
+    ///
+    /// # Errors
+    ///
+    /// [`Idle`] when the clock cannot wait without a deadline: a virtual clock has
+    /// nothing to jump to and nothing outside can wake it.
+    fn sleep_until(&mut self, deadline: Option<Instant>) -> Result<(), Idle>;
+
+    /// A handle that ends the current or next [`Clock::sleep_until`] early, from any
+    /// thread: a player uses it so that a command wakes it at once.
+    ///
+    /// The default is a handle connected to nothing, for clocks that never block.
+    fn interrupt(&self) -> Interrupt {
+        Interrupt::detached()
+    }
+}
+
+/// Nothing is scheduled and the clock cannot wait for an outside event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("nothing is scheduled and this clock cannot wait for an outside event")]
+pub struct Idle;
