@@ -72,6 +72,7 @@ pub use leaf::{Blink, Fill, Off, On, Wait, Walk};
 pub use leaf::{blink, fill, off, on, wait, walk};
 pub use leds::Leds;
 pub use matrix::{Matrix, MatrixError, PatternError};
+pub use output::apa102::Dot;
 pub use output::{Output, Recorder, Terminal};
 pub use pixel::{Pixel, RGB8};
 pub use player::{
