@@ -72,8 +72,14 @@ pub use leaf::{Blink, Fill, Off, On, Wait, Walk};
 pub use leaf::{blink, fill, off, on, wait, walk};
 pub use leds::Leds;
 pub use matrix::{Matrix, MatrixError, PatternError};
+#[cfg(feature = "rppal")]
+pub use output::RpiError;
 pub use output::apa102::Dot;
+#[cfg(feature = "gpiocdev")]
+pub use output::{GpioLines, GpioLinesError};
 pub use output::{Output, Recorder, Terminal};
+#[cfg(feature = "embedded-hal")]
+pub use output::{PinError, Pins};
 pub use pixel::{Pixel, RGB8};
 pub use player::{
     Event, Events, PlayError, PlayId, Player, PlayerHandle, ShutdownError, StopReason,

@@ -1,0 +1,240 @@
+//! What every talk example shares: the command line, choosing the output, playing.
+//!
+//! ```text
+//! EXAMPLE [--record SECONDS] [--for SECONDS] [--terminal | --chip PATH | --rppal]
+//! ```
+//!
+//! - `--record SECONDS`: play on the virtual clock for that long and print the
+//!   timeline, one line per instant at which the LEDs changed:
+//!   `<seconds, 6 decimals> <25 chars, row-major, # on . off>`.
+//! - `--for SECONDS`: stop after that long (default: until the program ends, or Ctrl-C).
+//! - `--terminal`: the terminal simulator (the default when there is no GPIO chip).
+//! - `--chip PATH`: GPIO lines of the talk's board on that chip (feature `gpiocdev`;
+//!   the default when `/dev/gpiochip0` exists and the feature is on).
+//! - `--rppal`: the same pins through rppal (feature `rppal`).
+#![allow(dead_code)]
+
+use std::error::Error;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use blinken::prelude::*;
+use blinken::{Event, Player};
+
+pub const USAGE: &str =
+    "options: [--record SECONDS] [--for SECONDS] [--terminal | --chip PATH | --rppal]";
+
+/// Where to play.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Terminal,
+    Chip(String),
+    Rppal,
+}
+
+#[derive(Debug, Default)]
+pub struct Args {
+    pub record: Option<Duration>,
+    pub play_for: Option<Duration>,
+    pub target: Option<Target>,
+    /// Options an example handles itself: `(name, value)`.
+    pub extra: Vec<(String, Option<String>)>,
+}
+
+/// Seconds as typed on the command line: a positive, finite number.
+pub fn seconds(flag: &str, value: Option<String>) -> Result<Duration, String> {
+    let value = value.ok_or_else(|| format!("{flag} needs a number of seconds, e.g. {flag} 10"))?;
+    match value.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 => Ok(Duration::from_secs_f64(s)),
+        _ => Err(format!("{flag} {value}: expected a positive number of seconds, e.g. {flag} 10")),
+    }
+}
+
+impl Args {
+    /// Parses the common options; `takes_value` names the example's own options that
+    /// take a value.
+    pub fn parse(takes_value: &[&str]) -> Result<Args, String> {
+        let mut args = Args::default();
+        let mut it = std::env::args().skip(1);
+        while let Some(arg) = it.next() {
+            match arg.as_str() {
+                "--record" => args.record = Some(seconds("--record", it.next())?),
+                "--for" => args.play_for = Some(seconds("--for", it.next())?),
+                "--terminal" => args.set_target(Target::Terminal)?,
+                "--rppal" => args.set_target(Target::Rppal)?,
+                "--chip" => {
+                    let path =
+                        it.next().ok_or("--chip needs a path, e.g. --chip /dev/gpiochip0")?;
+                    args.set_target(Target::Chip(path))?;
+                }
+                "-h" | "--help" => return Err(String::new()),
+                flag if takes_value.contains(&flag) => {
+                    args.extra.push((flag.to_owned(), it.next()));
+                }
+                flag if flag.starts_with("--") => args.extra.push((flag.to_owned(), None)),
+                other => return Err(format!("unexpected argument {other:?}")),
+            }
+        }
+        Ok(args)
+    }
+
+    fn set_target(&mut self, target: Target) -> Result<(), String> {
+        match &self.target {
+            Some(previous) => {
+                Err(format!("choose one output, not both {previous:?} and {target:?}"))
+            }
+            None => {
+                self.target = Some(target);
+                Ok(())
+            }
+        }
+    }
+
+    /// Refuses options nobody handled.
+    pub fn no_extra(&self) -> Result<(), String> {
+        match self.extra.first() {
+            Some((flag, _)) => Err(format!("unknown option {flag}")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Runs a talk example: parses the command line and plays `program` on the talk's
+/// 5×5 board (or records it).
+pub fn main(name: &str, program: impl Animation<bool> + Send + Sync + 'static) -> ExitCode {
+    let result = Args::parse(&[]).and_then(|args| args.no_extra().map(|()| args));
+    let args = match result {
+        Ok(args) => args,
+        Err(message) => return usage(name, &message),
+    };
+    match run(name, program, &args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{name}: {error}");
+            let mut source = error.source();
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn usage(name: &str, message: &str) -> ExitCode {
+    usage_with(name, message, USAGE)
+}
+
+/// Prints `message` (or, for `--help`, nothing) and the usage line.
+pub fn usage_with(name: &str, message: &str, usage: &str) -> ExitCode {
+    if message.is_empty() {
+        println!("{name}: {usage}");
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("{name}: {message}\n{name}: {usage}");
+    ExitCode::from(2)
+}
+
+fn run(
+    name: &str,
+    program: impl Animation<bool> + Send + Sync + 'static,
+    args: &Args,
+) -> Result<(), Box<dyn Error>> {
+    let board = Matrix::talk();
+    if let Some(window) = args.record {
+        print!("{}", record(&program, board.len(), window)?);
+        return Ok(());
+    }
+    let target = match &args.target {
+        Some(target) => target.clone(),
+        None if cfg!(feature = "gpiocdev") && std::path::Path::new("/dev/gpiochip0").exists() => {
+            Target::Chip("/dev/gpiochip0".into())
+        }
+        None => Target::Terminal,
+    };
+    #[cfg_attr(not(any(feature = "gpiocdev", feature = "rppal")), allow(unused_variables))]
+    let lines = board.lines().expect("the talk's board has line offsets");
+    match target {
+        Target::Terminal => {
+            eprintln!("{name}: playing in the terminal simulator (Ctrl-C to stop)");
+            play(Terminal::for_matrix(&board), program, args.play_for)
+        }
+        #[cfg(feature = "gpiocdev")]
+        Target::Chip(path) => {
+            eprintln!("{name}: playing on {path}, lines {lines:?} (Ctrl-C to stop)");
+            let output = blinken::output::GpioLines::builder(&path)
+                .lines(lines.iter().copied())
+                .consumer(name)
+                .request()?;
+            play(output, program, args.play_for)
+        }
+        #[cfg(feature = "rppal")]
+        Target::Rppal => {
+            eprintln!("{name}: playing on Raspberry Pi BCM pins {lines:?} through rppal (Ctrl-C to stop)");
+            let pins = lines.iter().map(|&l| u8::try_from(l).expect("BCM numbers are small"));
+            play(blinken::output::Pins::bcm(pins)?, program, args.play_for)
+        }
+        #[allow(unreachable_patterns)]
+        other => Err(format!(
+            "{other:?} needs a feature this build lacks: run with `--features gpiocdev` (or `rppal`)"
+        )
+        .into()),
+    }
+}
+
+/// Plays `program` on the virtual clock for `window`; returns the timeline text.
+pub fn record<P: Pixel>(
+    program: &impl Animation<P>,
+    len: usize,
+    window: Duration,
+) -> Result<String, Box<dyn Error>> {
+    let mut driver = Driver::new(Recorder::<P>::with_len(len), VirtualClock::new());
+    driver.run_for(program, window)?;
+    Ok(driver.output().render())
+}
+
+/// Plays `program` in real time through a player until it ends, `play_for` passes or
+/// Ctrl-C; then switches everything off.
+pub fn play<O>(
+    output: O,
+    program: impl Animation<O::Pixel> + Send + 'static,
+    play_for: Option<Duration>,
+) -> Result<(), Box<dyn Error>>
+where
+    O: Output + Send + 'static,
+    O::Pixel: Send,
+{
+    let player = Player::spawn(output, SystemClock::new())?;
+    let handle = player.handle();
+    stop_on_ctrl_c(&handle)?;
+    handle.play(program)?;
+    if let Some(limit) = play_for {
+        let handle = handle.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(limit);
+            let _ = handle.stop();
+        });
+    }
+    let end = handle.wait();
+    let output = player.shutdown().map_err(|e| e.to_string())?;
+    drop(output);
+    match end {
+        Some(Event::OutputFailed { error, .. }) => {
+            Err(format!("the output failed: {error}").into())
+        }
+        Some(Event::Panicked { message, .. }) => {
+            Err(format!("the animation panicked: {message}").into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Ctrl-C stops the animation; the caller then shuts the player down cleanly (LEDs
+/// off, terminal cursor back).
+pub fn stop_on_ctrl_c<P: Pixel>(handle: &blinken::PlayerHandle<P>) -> Result<(), Box<dyn Error>> {
+    let handle = handle.clone();
+    ctrlc::set_handler(move || {
+        let _ = handle.stop();
+    })?;
+    Ok(())
+}
