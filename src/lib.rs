@@ -96,3 +96,8 @@ pub mod prelude {
     };
     pub use core::time::Duration;
 }
+
+/// The README's examples are doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
