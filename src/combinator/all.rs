@@ -111,10 +111,7 @@ macro_rules! all_list {
             }
 
             fn validate(&self, len: usize) -> Result<(), ValidationError> {
-                for (i, child) in self.0.iter().enumerate() {
-                    child.validate(len).map_err(|e| e.within("all", i))?;
-                }
-                Ok(())
+                super::tuples::validate_each(self.0.iter(), len, "all")
             }
 
             fn max_duration(&self) -> Option<Duration> {

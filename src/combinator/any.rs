@@ -128,10 +128,7 @@ macro_rules! any_list {
                 if self.0.is_empty() {
                     return Err(ValidationError::new("any", ValidationErrorKind::EmptyAny));
                 }
-                for (i, child) in self.0.iter().enumerate() {
-                    child.validate(len).map_err(|e| e.within("any", i))?;
-                }
-                Ok(())
+                super::tuples::validate_each(self.0.iter(), len, "any")
             }
 
             fn max_duration(&self) -> Option<Duration> {

@@ -86,10 +86,7 @@ macro_rules! sequence_list {
             }
 
             fn validate(&self, len: usize) -> Result<(), ValidationError> {
-                for (i, child) in self.0.iter().enumerate() {
-                    child.validate(len).map_err(|e| e.within("sequence", i))?;
-                }
-                Ok(())
+                super::tuples::validate_each(self.0.iter(), len, "sequence")
             }
 
             fn max_duration(&self) -> Option<Duration> {

@@ -1,5 +1,21 @@
-//! Calls a macro once per tuple arity (1 to 12) with `(Type index binding)` triples,
-//! so each combinator writes its tuple impl once.
+//! What the combinators of several children share: the tuple impls are written once
+//! per combinator and stamped out for arities 1 to 12, and lists validate alike.
+
+use crate::{Animation, Pixel, ValidationError};
+
+/// Validates each child of a list, naming the failing one as `combinator[i]`.
+pub(super) fn validate_each<'a, P: Pixel, A: Animation<P> + 'a>(
+    children: impl IntoIterator<Item = &'a A>,
+    len: usize,
+    combinator: &str,
+) -> Result<(), ValidationError> {
+    for (i, child) in children.into_iter().enumerate() {
+        child.validate(len).map_err(|e| e.within(combinator, i))?;
+    }
+    Ok(())
+}
+
+/// Calls a macro once per tuple arity (1 to 12) with `(Type index binding)` triples.
 
 macro_rules! for_tuples {
     ($m:ident) => {

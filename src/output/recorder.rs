@@ -25,8 +25,8 @@ use crate::{Instant, Pixel};
 /// rec.assert_timeline("
 ///     0.000000 .#.
 ///     0.500000 ...
-///     1.000000 ..#
-///     2.000000 ...
+///     t=1.000000 ..#
+///     t=2.000000 . . .
 /// ");
 /// assert_eq!(rec.steps()[2].pixels[2], true);
 /// ```
@@ -83,8 +83,9 @@ impl<P: Pixel> Recorder<P> {
 
     /// Panics with both timelines unless the recording matches `expected`.
     ///
-    /// `expected` has one line per write as [`Recorder::render`] prints it; blank lines,
-    /// indentation and whitespace between pixel characters are ignored.
+    /// `expected` has one line per write as [`Recorder::render`] prints it (the time may
+    /// also be written `t=0.500000`); blank lines, indentation and whitespace between
+    /// pixel characters are ignored.
     ///
     /// # Panics
     ///
@@ -96,6 +97,7 @@ impl<P: Pixel> Recorder<P> {
                 .filter_map(|line| {
                     let line = line.trim();
                     let (time, pixels) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+                    let time = time.strip_prefix("t=").unwrap_or(time);
                     (!line.is_empty()).then(|| {
                         let pixels: String = pixels.split_whitespace().collect();
                         format!("{time} {pixels}")
