@@ -1,7 +1,7 @@
+use core::cell::Cell;
 use core::fmt;
 use core::num::NonZeroU64;
 use core::time::Duration;
-use std::thread::ThreadId;
 
 use rustix::time::ClockId;
 
@@ -40,7 +40,6 @@ pub struct SystemClock {
     interrupt: Interrupt,
     /// The interrupt count already answered.
     seen: u32,
-    slack_lowered_on: Option<ThreadId>,
 }
 
 impl SystemClock {
@@ -53,7 +52,6 @@ impl SystemClock {
             spin: SystemClock::DEFAULT_SPIN,
             interrupt: Interrupt::new(),
             seen: 0,
-            slack_lowered_on: None,
         }
     }
 
@@ -79,13 +77,15 @@ impl SystemClock {
         )
     }
 
-    fn lower_timer_slack(&mut self) {
-        let me = std::thread::current().id();
-        if self.slack_lowered_on != Some(me) {
-            // Best effort: without it wake-ups are only later, never wrong.
-            let _ = rustix::thread::set_current_timer_slack(NonZeroU64::new(1));
-            self.slack_lowered_on = Some(me);
-        }
+    /// Once per thread: the slack belongs to the thread, and a clock may move.
+    fn lower_timer_slack() {
+        thread_local!(static LOWERED: Cell<bool> = const { Cell::new(false) });
+        LOWERED.with(|lowered| {
+            if !lowered.replace(true) {
+                // Best effort: without it wake-ups are only later, never wrong.
+                let _ = rustix::thread::set_current_timer_slack(NonZeroU64::new(1));
+            }
+        });
     }
 }
 
@@ -107,7 +107,7 @@ impl Clock for SystemClock {
     }
 
     fn sleep_until(&mut self, deadline: Option<Instant>) -> Result<(), Idle> {
-        self.lower_timer_slack();
+        SystemClock::lower_timer_slack();
         let seen = self.seen;
         if self.interrupt.pending(&mut self.seen) {
             return Ok(());
