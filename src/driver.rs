@@ -124,7 +124,7 @@ impl<O: Output, C: Clock> Driver<O, C> {
         &mut self,
         animation: &A,
     ) -> Result<Instant, RunError<O::Error>> {
-        match self.play(animation, None, &mut || true)? {
+        match self.play(animation, Limit::None, &mut || true)? {
             RunEnd::Finished(end) => Ok(end),
             _ => unreachable!("a run without a limit or check is never stopped"),
         }
@@ -147,8 +147,7 @@ impl<O: Output, C: Clock> Driver<O, C> {
         animation: &A,
         limit: Duration,
     ) -> Result<RunEnd, RunError<O::Error>> {
-        let deadline = self.engine.clock.now() + limit;
-        self.play(animation, Some(deadline), &mut || true)
+        self.play(animation, Limit::After(limit), &mut || true)
     }
 
     /// Like [`Driver::run_for`] with an absolute deadline.
@@ -161,7 +160,7 @@ impl<O: Output, C: Clock> Driver<O, C> {
         animation: &A,
         deadline: Instant,
     ) -> Result<RunEnd, RunError<O::Error>> {
-        self.play(animation, Some(deadline), &mut || true)
+        self.play(animation, Limit::At(deadline), &mut || true)
     }
 
     /// Plays `animation` until it ends, until `limit` if given, or until
@@ -179,17 +178,24 @@ impl<O: Output, C: Clock> Driver<O, C> {
         limit: Option<Instant>,
         mut keep_going: impl FnMut() -> bool,
     ) -> Result<RunEnd, RunError<O::Error>> {
-        self.play(animation, limit, &mut keep_going)
+        self.play(animation, limit.map_or(Limit::None, Limit::At), &mut keep_going)
     }
 
     fn play<A: Animation<O::Pixel> + ?Sized>(
         &mut self,
         animation: &A,
-        limit: Option<Instant>,
+        limit: Limit,
         keep_going: &mut dyn FnMut() -> bool,
     ) -> Result<RunEnd, RunError<O::Error>> {
         animation.validate(self.cx.len())?;
         let start = self.engine.clock.now();
+        // A relative limit counts from the same reading as the start, so that a
+        // deadline at exactly `start + limit` is served on a real clock too.
+        let limit = match limit {
+            Limit::None => None,
+            Limit::At(deadline) => Some(deadline),
+            Limit::After(window) => Some(start + window),
+        };
         self.cx.set_now(start);
         self.cx.timers().borrow_mut().clear();
         let future = pin!(animation.run(&self.cx, start));
@@ -259,6 +265,14 @@ impl<O: Output, C: Clock> Driver<O, C> {
     pub fn into_output(self) -> O {
         self.engine.output
     }
+}
+
+/// When a run stops at the latest.
+#[derive(Debug, Clone, Copy)]
+enum Limit {
+    None,
+    At(Instant),
+    After(Duration),
 }
 
 /// Everything but the frame buffer, so that a running future can borrow the `Cx`

@@ -51,6 +51,9 @@ impl Timers {
             None => {
                 let slot = u32::try_from(self.slots.len()).expect("more than 2^32 live timers");
                 self.slots.push(Slot { seq, waker: Some(waker.clone()) });
+                // The free list can come to hold every slot (many timers firing at one
+                // instant): size it with the table, not at that instant.
+                self.free.reserve(self.slots.len() - self.free.len());
                 slot
             }
         };
@@ -110,6 +113,9 @@ impl Timers {
 
     /// Moves the wakers of every registration due at or before `now` into `due`.
     pub(crate) fn take_due(&mut self, now: Instant, due: &mut Vec<Waker>) {
+        // Room for every live timer: `due` reaches its high-water mark when the slot
+        // table does, not at the first instant where more timers coincide than before.
+        due.reserve(self.live);
         while let Some(&Reverse((deadline, seq, slot))) = self.heap.peek() {
             if deadline > now {
                 break;

@@ -48,11 +48,7 @@ impl SystemClock {
 
     /// A monotonic clock with the default spin window.
     pub fn new() -> SystemClock {
-        SystemClock {
-            spin: SystemClock::DEFAULT_SPIN,
-            interrupt: Interrupt::new(),
-            seen: 0,
-        }
+        SystemClock { spin: SystemClock::DEFAULT_SPIN, interrupt: Interrupt::new(), seen: 0 }
     }
 
     /// Sets the spin window: how long before a deadline the wait stops sleeping and

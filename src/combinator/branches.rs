@@ -74,6 +74,11 @@ impl<'a> Branches<'a> {
     pub(crate) fn poll_woken(&mut self, task: &Context<'_>, mut ended: impl FnMut(usize, Instant)) {
         self.ready.parent.register(task.waker());
         for w in 0..self.ready.words.len() {
+            // A plain load first: most words are empty, and a swap is a locked
+            // read-modify-write even when it changes nothing.
+            if self.ready.words[w].load(Ordering::Relaxed) == 0 {
+                continue;
+            }
             let mut bits = self.ready.words[w].swap(0, Ordering::AcqRel);
             while bits != 0 {
                 let index = w * 64 + bits.trailing_zeros() as usize;

@@ -16,7 +16,6 @@ pub(super) fn validate_each<'a, P: Pixel, A: Animation<P> + 'a>(
 }
 
 /// Calls a macro once per tuple arity (1 to 12) with `(Type index binding)` triples.
-
 macro_rules! for_tuples {
     ($m:ident) => {
         $m!((A0 0 a0));

@@ -1,0 +1,161 @@
+//! Steady-state playback allocates nothing: a counting global allocator proves it.
+//!
+//! The allocator counts allocations (`alloc`, `alloc_zeroed`, `realloc`) per thread, so
+//! tests running in parallel, and the test harness itself, do not disturb each other.
+//! A probe output reads the count of the driver's thread in its `write`, so the count
+//! is taken between two frames, inside one run: warm-up and measurement are the same
+//! run, and whatever a run allocates when it starts (the animation's futures, a
+//! `Vec` of branches) is outside the window.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::convert::Infallible;
+
+use blinken::output::Frame;
+use blinken::prelude::*;
+
+/// The system allocator, counting allocations of the calling thread.
+struct Counting;
+
+thread_local! {
+    // Const-initialised and without a destructor: touching it never allocates.
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+fn count() {
+    // `try_with`: the allocator may be called while the thread is being torn down.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+fn allocations() -> u64 {
+    ALLOCATIONS.with(Cell::get)
+}
+
+// SAFETY: every call is forwarded unchanged to `System`, which upholds the contract;
+// the counter is a thread-local `Cell` that does not allocate.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count();
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count();
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// An output that allocates nothing and reads the allocation count at the frames of a
+/// window of virtual time.
+struct Probe {
+    len: usize,
+    /// Frames at or after this instant are in the window...
+    from: Instant,
+    /// ...and at or before this one.
+    to: Instant,
+    /// The count at the first frame of the window.
+    first: Option<u64>,
+    /// The count at the last frame of the window seen so far.
+    last: u64,
+    /// Frames written in the window.
+    frames: u64,
+    /// Instant of the last frame of the window.
+    last_at: Instant,
+}
+
+impl Probe {
+    fn new(len: usize, from: Duration, to: Duration) -> Probe {
+        Probe {
+            len,
+            from: Instant::ZERO + from,
+            to: Instant::ZERO + to,
+            first: None,
+            last: 0,
+            frames: 0,
+            last_at: Instant::ZERO,
+        }
+    }
+
+    /// Allocations between the first and the last frame of the window.
+    fn allocated(&self) -> u64 {
+        self.last - self.first.expect("the window saw at least one frame")
+    }
+}
+
+impl Output for Probe {
+    type Pixel = bool;
+    type Error = Infallible;
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn write(&mut self, frame: Frame<'_, bool>) -> Result<(), Infallible> {
+        if frame.at >= self.from && frame.at <= self.to {
+            let now = allocations();
+            self.first.get_or_insert(now);
+            self.last = now;
+            self.frames += 1;
+            self.last_at = frame.at;
+        }
+        Ok(())
+    }
+}
+
+/// Plays `program` on a virtual clock until `to` and returns the probe.
+fn probe(len: usize, program: &impl Animation<bool>, from: Duration, to: Duration) -> Probe {
+    let mut driver = Driver::new(Probe::new(len, from, to), VirtualClock::new());
+    driver.run_for(program, to).expect("the program plays");
+    driver.into_output()
+}
+
+#[test]
+fn the_smiley_demo_allocates_nothing_after_its_first_pass() {
+    // The mouth loop takes 2 s a pass; from its second pass on nothing is new: the
+    // talking until 7 s, the switch to the static face, then holding it. The window
+    // ends with the run, after 70 s (a minute after a 10 s warm-up).
+    let mut driver = Driver::new(Probe::new(25, secs(2), secs(70)), VirtualClock::new());
+    driver.run_for(&blinken::demos::smiley(), secs(70)).expect("the demo plays");
+    let after = allocations();
+    let probe = driver.output();
+    assert_eq!(probe.last_at, Instant::ZERO + secs(7), "the face is still from 7 s on");
+    assert!(probe.frames >= 10, "the window saw {} frames", probe.frames);
+    let allocated = after - probe.first.expect("frames in the window");
+    assert_eq!(allocated, 0, "{allocated} allocations from 2 s to the end at 70 s");
+}
+
+#[test]
+fn a_minute_of_the_talking_smiley_allocates_nothing_after_warm_up() {
+    // The demo talks for 7 s and then holds still; restarted every 8 s it talks for
+    // the whole minute, and each restart builds the demo's futures afresh (no heap:
+    // combinators of tuples live inside their parent's future).
+    let talking = blinken::demos::smiley().timeout(secs(8)).forever();
+    let probe = probe(25, &talking, secs(10), secs(70));
+    assert!(probe.frames >= 100, "the window saw {} frames", probe.frames);
+    assert_eq!(probe.allocated(), 0, "allocations in 60 s of virtual playback");
+}
+
+#[test]
+fn a_thousand_concurrent_blinks_allocate_nothing_per_frame() {
+    let blinks: Vec<_> =
+        (0..1000).map(|i| blink(i, Duration::from_micros(1000 + i as u64))).collect();
+    let probe = probe(1000, &all(blinks), ms(100), ms(600));
+    assert!(probe.frames > 100_000, "the window saw {} frames", probe.frames);
+    assert_eq!(probe.allocated(), 0, "allocations in 0.5 s of 1000 blinks");
+}
