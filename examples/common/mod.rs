@@ -150,7 +150,14 @@ fn run(
         None if cfg!(feature = "gpiocdev") && std::path::Path::new("/dev/gpiochip0").exists() => {
             Target::Chip("/dev/gpiochip0".into())
         }
-        None => Target::Terminal,
+        None => {
+            if std::path::Path::new("/dev/gpiochip0").exists() {
+                eprintln!(
+                    "{name}: /dev/gpiochip0 exists; build with `--features gpiocdev` to play on it"
+                );
+            }
+            Target::Terminal
+        }
     };
     #[cfg_attr(not(any(feature = "gpiocdev", feature = "rppal")), allow(unused_variables))]
     let lines = board.lines().expect("the talk's board has line offsets");
