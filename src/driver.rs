@@ -8,7 +8,7 @@ use core::time::Duration;
 use std::sync::Arc;
 use std::task::Wake;
 
-use crate::clock::{Clock, Idle, VirtualClock};
+use crate::clock::{Clock, Idle, Interrupt, VirtualClock};
 use crate::output::{Frame, Output};
 use crate::{Animation, Cx, Instant, Pixel, ValidationError};
 
@@ -96,7 +96,11 @@ impl<O: Output, C: Clock> Driver<O, C> {
     /// the first run (or [`Driver::flush`]); the first write sends every LED.
     pub fn new(output: O, clock: C) -> Driver<O, C> {
         let len = output.len();
-        let root = Arc::new(RootWake::default());
+        let root = Arc::new(RootWake {
+            woken: AtomicBool::new(false),
+            sleeping: AtomicBool::new(false),
+            interrupt: clock.interrupt(),
+        });
         Driver {
             cx: Cx::new(len, clock.now()),
             engine: Engine {
@@ -321,7 +325,15 @@ impl<O: Output, C: Clock> Engine<O, C> {
                 (Some(next), Some(limit)) => Some(next.min(limit)),
                 (next, limit) => next.or(limit),
             };
-            self.clock.sleep_until(wake_at).map_err(|Idle| RunError::Idle { at: now })?;
+            // A wake-up from outside (a future of the animation woken by another thread)
+            // must end the sleep: announce it, then look at the flag once more.
+            self.root.sleeping.store(true, Ordering::SeqCst);
+            let slept = match self.root.woken.load(Ordering::SeqCst) {
+                true => Ok(()),
+                false => self.clock.sleep_until(wake_at),
+            };
+            self.root.sleeping.store(false, Ordering::SeqCst);
+            slept.map_err(|Idle| RunError::Idle { at: now })?;
             let mut later = self.clock.now().max(now);
             if !keep_going() {
                 return Ok(RunEnd::Interrupted(later));
@@ -365,13 +377,19 @@ impl<O: Output, C: Clock> Engine<O, C> {
     }
 }
 
-/// The top-level waker: marks the animation as needing a poll.
-#[derive(Debug, Default)]
-struct RootWake(AtomicBool);
+/// The top-level waker: marks the animation as needing a poll, and interrupts the
+/// clock when the driver sleeps (a wake-up from another thread; the driver's own timers
+/// fire while it is awake and cost no system call).
+#[derive(Debug)]
+struct RootWake {
+    woken: AtomicBool,
+    sleeping: AtomicBool,
+    interrupt: Interrupt,
+}
 
 impl RootWake {
     fn take(&self) -> bool {
-        self.0.swap(false, Ordering::AcqRel)
+        self.woken.swap(false, Ordering::AcqRel)
     }
 }
 
@@ -381,6 +399,9 @@ impl Wake for RootWake {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.0.store(true, Ordering::Release);
+        self.woken.store(true, Ordering::SeqCst);
+        if self.sleeping.load(Ordering::SeqCst) {
+            self.interrupt.interrupt();
+        }
     }
 }

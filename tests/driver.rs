@@ -104,3 +104,59 @@ fn nothing_changed_means_nothing_written() {
     driver.flush().unwrap();
     assert_eq!(driver.output().steps().len(), 1);
 }
+
+/// A future completed from another thread: what a "wait for a button" leaf awaits.
+#[derive(Default)]
+struct Signal {
+    fired: std::sync::atomic::AtomicBool,
+    waker: std::sync::Mutex<Option<std::task::Waker>>,
+}
+
+impl Signal {
+    fn fire(&self) {
+        self.fired.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(waker) = self.waker.lock().unwrap().take() {
+            waker.wake();
+        }
+    }
+
+    async fn fired(&self) {
+        std::future::poll_fn(|task| {
+            *self.waker.lock().unwrap() = Some(task.waker().clone());
+            if self.fired.load(std::sync::atomic::Ordering::SeqCst) {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+    }
+}
+
+#[test]
+fn a_wake_up_from_another_thread_ends_the_drivers_sleep() {
+    let signal = std::sync::Arc::new(Signal::default());
+    let waiting = {
+        let signal = signal.clone();
+        from_fn(async move |cx: &Cx<bool>, _start: Instant| {
+            let _off = cx.off_on_drop(0);
+            cx.set(0, true);
+            signal.fired().await;
+            cx.now()
+        })
+    };
+    // Inside `all` too: the branch's waker must reach the sleeping driver.
+    let program = all(vec![waiting.boxed(), blink(1, ms(1)).times(1).boxed()]);
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut driver = Driver::new(Recorder::new(2), SystemClock::new());
+        let end = driver.run(&program).map(|_| driver.into_output().steps().len());
+        let _ = done.send(end.map_err(|e| e.to_string()));
+    });
+    std::thread::sleep(Duration::from_millis(20));
+    signal.fire();
+    // A generous safety net, not a timing assertion: without the wake-up the driver
+    // would sleep forever (no timer is left after the blink).
+    let writes = finished.recv_timeout(Duration::from_secs(30)).expect("the driver woke up");
+    assert_eq!(writes, Ok(3), "both on, LED 1 off, LED 0 off at the signal");
+}
