@@ -271,3 +271,37 @@ fn dropping_the_player_switches_everything_off() {
     drop(player);
     assert_eq!(*shown.lock().unwrap(), vec![false, false]);
 }
+
+#[test]
+fn a_panicking_output_ends_the_player_and_nobody_waits_forever() {
+    #[derive(Debug)]
+    struct Bomb;
+    impl Output for Bomb {
+        type Pixel = bool;
+        type Error = Infallible;
+        fn len(&self) -> usize {
+            1
+        }
+        fn write(&mut self, _: Frame<'_, bool>) -> Result<(), Infallible> {
+            panic!("the driver chip caught fire");
+        }
+    }
+    let (clock, _control) = ManualClock::new();
+    let player = Player::spawn(Bomb, clock).unwrap();
+    let handle = player.handle();
+    let events = handle.events();
+    let id = handle.play(on(0)).unwrap();
+    // The first panic is inside the run and is reported as the animation's; the write
+    // that follows (switching the dropped animation's LEDs off) panics outside any run
+    // and ends the thread: waiters and subscribers must still be released.
+    assert!(matches!(handle.wait_for(id), Some(Event::Panicked { .. })));
+    match player.shutdown() {
+        Err(blinken::ShutdownError::Panicked(message)) => {
+            assert_eq!(message, "the driver chip caught fire")
+        }
+        other => panic!("expected the thread's panic, got {other:?}"),
+    }
+    assert!(!handle.is_alive());
+    assert!(handle.wait().is_some(), "the end of #1 is still known");
+    assert!(std::iter::from_fn(|| events.recv()).count() >= 2, "the stream ends");
+}

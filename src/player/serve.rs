@@ -20,6 +20,9 @@ pub(crate) fn serve<O: Output, C: Clock>(
     commands: &Receiver<Command<O::Pixel>>,
     shared: &Shared,
 ) -> Served<O> {
+    // Waiters and subscribers learn that the player is gone however the thread ends,
+    // also by a panic in the output.
+    let _close = CloseOnDrop(shared);
     let mut next = None;
     let error = loop {
         let command = match next.take() {
@@ -42,8 +45,15 @@ pub(crate) fn serve<O: Output, C: Clock>(
             }
         }
     };
-    shared.close();
     Served { output: driver.into_output(), error }
+}
+
+struct CloseOnDrop<'a>(&'a Shared);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
 /// Blocks until a command arrives, waiting on the clock so that the handle's interrupt
