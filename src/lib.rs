@@ -39,6 +39,25 @@
 //!
 //! Dropping a running animation (the loser of [`any`], a program cut by [`timeout`])
 //! switches its LEDs off at that instant.
+//!
+//! # Playing in real time
+//!
+//! [`Player::spawn`] starts a thread that owns a driver on a [`SystemClock`]; its
+//! [`PlayerHandle`] (`Clone + Send + Sync`) plays, replaces and stops animations from
+//! any thread or async task, and reports [`Event`]s.
+//!
+//! # Features
+//!
+//! The default build needs no hardware crate: the recorder, the terminal simulator, the
+//! APA102 encoder and everything above.
+//!
+//! | feature | enables |
+//! |---|---|
+//! | `gpiocdev` | `GpioLines`: GPIO lines through the Linux character device |
+//! | `embedded-hal` | `Pins` over any `embedded_hal::digital::OutputPin`; `Apa102Spi` over any `SpiBus` |
+//! | `rppal` | `Pins::bcm`: Raspberry Pi pins by BCM number (rppal is unmaintained upstream; prefer `gpiocdev`) |
+//! | `spidev` | `apa102::open_spidev_bus` and `Apa102Spi::open_spidev` on `/dev/spidevX.Y` |
+//! | `smart-leds` | `SmartLeds`: any `smart-leds` writer (WS2812 and friends) |
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations, rustdoc::broken_intra_doc_links)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -73,12 +92,15 @@ pub use leaf::{blink, fill, off, on, wait, walk};
 pub use leds::Leds;
 pub use matrix::{Matrix, MatrixError, PatternError};
 #[cfg(feature = "rppal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rppal")))]
 pub use output::RpiError;
 pub use output::apa102::Dot;
 #[cfg(feature = "gpiocdev")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gpiocdev")))]
 pub use output::{GpioLines, GpioLinesError};
 pub use output::{Output, Recorder, Terminal};
 #[cfg(feature = "embedded-hal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "embedded-hal")))]
 pub use output::{PinError, Pins};
 pub use pixel::{Pixel, RGB8};
 pub use player::{
