@@ -44,6 +44,19 @@ fn drivers_and_outputs_move_between_threads() {
 }
 
 #[test]
+fn player_handles_go_anywhere() {
+    send_sync::<PlayerHandle<bool>>();
+    send_sync::<PlayerHandle<RGB8>>();
+    send_sync::<Player<Recorder>>();
+    send_sync::<Event>();
+    send_sync::<PlayError>();
+    send::<Events>();
+    unpin::<Events>();
+    send_sync::<ManualControl>();
+    send::<ManualClock>();
+}
+
+#[test]
 fn sleep_is_unpin() {
     unpin::<Sleep<'static>>();
 }
