@@ -210,19 +210,9 @@ impl<P, W: Write> Terminal<P, W> {
     /// ```
     #[must_use]
     pub fn with_pixel_type<Q>(mut self) -> Terminal<Q, W> {
-        Terminal {
-            writer: self.writer.take(),
-            rows: self.rows,
-            cols: self.cols,
-            layout: core::mem::take(&mut self.layout),
-            len: self.len,
-            show_time: self.show_time,
-            origin: self.origin,
-            cursor_hidden: self.cursor_hidden,
-            drawn_lines: self.drawn_lines,
-            buffer: core::mem::take(&mut self.buffer),
-            pixel: PhantomData,
-        }
+        let writer = self.writer.take();
+        let (cursor_hidden, drawn_lines) = (self.cursor_hidden, self.drawn_lines);
+        self.rebuild(writer, cursor_hidden, drawn_lines)
     }
 
     /// Draws to `writer` instead, from scratch (after showing the cursor again on the
@@ -231,16 +221,27 @@ impl<P, W: Write> Terminal<P, W> {
     #[must_use]
     pub fn redirect<V: Write>(mut self, writer: V) -> Terminal<P, V> {
         self.restore_cursor();
+        self.rebuild(Some(writer), false, 0)
+    }
+
+    /// The same terminal with another pixel type or writer; `self` is left empty, so
+    /// its `Drop` does nothing.
+    fn rebuild<Q, V: Write>(
+        &mut self,
+        writer: Option<V>,
+        cursor_hidden: bool,
+        drawn_lines: usize,
+    ) -> Terminal<Q, V> {
         Terminal {
-            writer: Some(writer),
+            writer,
             rows: self.rows,
             cols: self.cols,
             layout: core::mem::take(&mut self.layout),
             len: self.len,
             show_time: self.show_time,
             origin: self.origin,
-            cursor_hidden: false,
-            drawn_lines: 0,
+            cursor_hidden,
+            drawn_lines,
             buffer: core::mem::take(&mut self.buffer),
             pixel: PhantomData,
         }
