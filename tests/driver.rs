@@ -136,27 +136,31 @@ impl Signal {
 #[test]
 fn a_wake_up_from_another_thread_ends_the_drivers_sleep() {
     let signal = std::sync::Arc::new(Signal::default());
-    let waiting = {
+    let (started, waiting) = std::sync::mpsc::channel();
+    let leaf = {
         let signal = signal.clone();
         from_fn(async move |cx: &Cx<bool>, _start: Instant| {
             let _off = cx.off_on_drop(0);
             cx.set(0, true);
+            let _ = started.send(());
             signal.fired().await;
             cx.now()
         })
     };
-    // Inside `all` too: the branch's waker must reach the sleeping driver.
-    let program = all(vec![waiting.boxed(), blink(1, ms(1)).times(1).boxed()]);
+    // Inside `all` too: the branch's waker must reach the sleeping driver. After the
+    // blink nothing is scheduled, so the driver sleeps with no deadline at all.
+    let program = all(vec![leaf.boxed(), blink(1, ms(1)).times(1).boxed()]);
     let (done, finished) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut driver = Driver::new(Recorder::new(2), SystemClock::new());
-        let end = driver.run(&program).map(|_| driver.into_output().steps().len());
+        let end = driver.run(&program).map(|_| driver.shown().to_vec());
         let _ = done.send(end.map_err(|e| e.to_string()));
     });
-    std::thread::sleep(Duration::from_millis(20));
+    waiting.recv().unwrap();
+    std::thread::sleep(Duration::from_millis(20)); // let the driver fall asleep
     signal.fire();
     // A generous safety net, not a timing assertion: without the wake-up the driver
-    // would sleep forever (no timer is left after the blink).
-    let writes = finished.recv_timeout(Duration::from_secs(30)).expect("the driver woke up");
-    assert_eq!(writes, Ok(3), "both on, LED 1 off, LED 0 off at the signal");
+    // would sleep forever.
+    let shown = finished.recv_timeout(Duration::from_secs(30)).expect("the driver woke up");
+    assert_eq!(shown, Ok(vec![false, false]), "the leaf ended and switched LED 0 off");
 }
