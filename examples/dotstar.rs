@@ -80,6 +80,7 @@ fn run(args: &common::Args, options: Options) -> Result<(), Box<dyn Error>> {
                 "dotstar: playing {} LEDs in the terminal simulator (Ctrl-C to stop)",
                 options.leds
             );
+            common::hint_if_not_a_terminal("dotstar");
             let terminal = Terminal::new(1, options.leds).with_pixel_type::<RGB8>();
             common::play(terminal, program, args.play_for)
         }

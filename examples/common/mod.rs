@@ -164,6 +164,7 @@ fn run(
     match target {
         Target::Terminal => {
             eprintln!("{name}: playing in the terminal simulator (Ctrl-C to stop)");
+            hint_if_not_a_terminal(name);
             play(Terminal::for_matrix(&board), program, args.play_for)
         }
         #[cfg(feature = "gpiocdev")]
@@ -186,6 +187,16 @@ fn run(
             "{other:?} needs a feature this build lacks: run with `--features gpiocdev` (or `rppal`)"
         )
         .into()),
+    }
+}
+
+/// The simulator draws with ANSI escapes; piped into a file they are noise.
+pub fn hint_if_not_a_terminal(name: &str) {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        eprintln!(
+            "{name}: standard output is not a terminal; `--record SECONDS` prints a plain timeline"
+        );
     }
 }
 
