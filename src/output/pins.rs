@@ -131,7 +131,7 @@ impl<P: OutputPin> Pins<P> {
     ///
     /// If a pin fails to switch off (every pin is tried): the [`ReleaseError`] holds
     /// these `Pins` and the first error.
-    pub fn release(mut self) -> Result<Vec<P>, ReleaseError<Pins<P>, PinError<P::Error>>> {
+    pub fn release(mut self) -> Result<Vec<P>, ReleaseError<Self, PinError<P::Error>>> {
         match self.all_off() {
             Ok(()) => Ok(self.into_inner()),
             Err(source) => Err(ReleaseError { output: self, source }),
