@@ -171,10 +171,15 @@ impl<O: Output, C: Clock> Driver<O, C> {
     }
 
     /// Plays `animation` until it ends, until `limit` if given, or until
-    /// `keep_going` returns false. `keep_going` is asked after every wait of the
-    /// clock, so a clock woken through its [`Interrupt`](crate::Interrupt) lets the
-    /// caller stop the run at once: this is how a [`Player`](crate::Player) swaps
-    /// animations.
+    /// `keep_going` returns false. `keep_going` is asked before every wait of the
+    /// clock and after every wake-up, so a request that arrives while the animation is
+    /// being polled is seen before the driver sleeps, and a clock woken through its
+    /// [`Interrupt`](crate::Interrupt) lets the caller stop the run at once: this is
+    /// how a [`Player`](crate::Player) swaps animations.
+    ///
+    /// When `keep_going` says no, the animation is dropped (its leaves switch their
+    /// LEDs off in the frame) and the frame of that instant is **not** written: the
+    /// next run or [`Driver::flush`] writes it, so that a swap is one write.
     ///
     /// # Errors
     ///
