@@ -84,6 +84,9 @@ where
         let driver = Driver::new(output, clock);
         let thread = std::thread::Builder::new()
             .name("blinken-player".into())
+            // Twice what the deepest program validation accepts needs (tested on a
+            // 2 MiB stack in a debug build), whatever RUST_MIN_STACK says.
+            .stack_size(4 << 20)
             .spawn(move || serve::serve(driver, &shared))?;
         Ok(Player { handle, thread: Some(thread) })
     }
