@@ -64,6 +64,29 @@ pub enum ValidationErrorKind {
         /// The off time.
         off: Duration,
     },
+    /// Keyframes without a single frame.
+    #[error("no frames to play; give the keyframes at least one frame")]
+    NoFrames,
+    /// A keyframe that would be shown for no time at all.
+    #[error("frame {frame} lasts zero time; give every frame a duration of at least 1 ns")]
+    ZeroFrameDuration {
+        /// The frame's position, from 0.
+        frame: usize,
+    },
+    /// A keyframe with more pixels than LEDs to show them on.
+    #[error(
+        "frame {frame} has {pixels} pixels but only {leds} LEDs show them; \
+         shorten the frame or play it on more LEDs"
+    )]
+    FrameTooLong {
+        /// The frame's position, from 0.
+        frame: usize,
+        /// How many pixels the frame has.
+        pixels: usize,
+        /// How many LEDs the keyframes drive (the output's length unless placed with
+        /// [`Keyframes::leds`](crate::leaf::Keyframes::leds)).
+        leds: usize,
+    },
 }
 
 fn range_hint(len: usize) -> String {

@@ -87,8 +87,8 @@ pub use cx::{Cx, OffOnDrop, Sleep};
 pub use driver::{Driver, RunEnd, RunError};
 pub use error::{ValidationError, ValidationErrorKind};
 pub use from_fn::{FromFn, from_fn};
-pub use leaf::{Blink, Fill, Off, On, Wait, Walk};
-pub use leaf::{blink, fill, off, on, wait, walk};
+pub use leaf::{Blink, Fill, Keyframe, Keyframes, Off, On, Wait, Walk};
+pub use leaf::{blink, fill, keyframes, off, on, wait, walk};
 pub use leds::Leds;
 pub use matrix::{Matrix, MatrixError, PatternError};
 #[cfg(feature = "rppal")]

@@ -2,6 +2,7 @@
 
 mod blink;
 mod fill;
+mod keyframes;
 mod off;
 mod on;
 mod wait;
@@ -9,6 +10,7 @@ mod walk;
 
 pub use blink::{Blink, blink};
 pub use fill::{Fill, fill};
+pub use keyframes::{Keyframe, Keyframes, keyframes};
 pub use off::{Off, off};
 pub use on::{On, on};
 pub use wait::{Wait, wait};
