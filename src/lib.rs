@@ -58,6 +58,7 @@
 //! | `rppal` | `Pins::bcm`: Raspberry Pi pins by BCM number (rppal is unmaintained upstream; prefer `gpiocdev`) |
 //! | `spidev` | `apa102::open_spidev_bus` and `Apa102Spi::open_spidev` on `/dev/spidevX.Y` |
 //! | `smart-leds` | `SmartLeds`: any `smart-leds` writer (WS2812 and friends) |
+//! | `spec` | `spec`: programs as data, read from JSON and MessagePack; keyframe files |
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations, rustdoc::broken_intra_doc_links)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -76,6 +77,9 @@ mod matrix;
 pub mod output;
 mod pixel;
 mod player;
+#[cfg(feature = "spec")]
+#[cfg_attr(docsrs, doc(cfg(feature = "spec")))]
+pub mod spec;
 mod time;
 mod timer;
 

@@ -1,0 +1,248 @@
+//! Turning a spec into an animation: the one conversion function.
+
+use std::collections::HashMap;
+
+use super::{Color, KeyframesSpec, Layout, LedsSpec, Plays, Spec, SpecError};
+use crate::output::apa102::Dot;
+use crate::{
+    Animation, BoxAnimation, Keyframe, Leds, Pixel, RGB8, all, any, blink, cycle, fill, forever,
+    keyframes, off, on, repeat, sequence, timeout, wait, walk,
+};
+
+/// A pixel type a spec can be built for: how a spec's [`Color`] becomes a pixel.
+///
+/// Implemented for `bool` (plain on/off LEDs: only `"on"` and `"off"`), [`RGB8`] and
+/// [`Dot`] (at full brightness).
+pub trait SpecPixel: Pixel + Send + Sync {
+    /// The pixel for `color`.
+    ///
+    /// # Errors
+    ///
+    /// A message saying why this output cannot show `color` and what to write instead.
+    fn from_color(color: Color) -> Result<Self, String>;
+}
+
+impl SpecPixel for bool {
+    fn from_color(color: Color) -> Result<bool, String> {
+        match color {
+            Color::On => Ok(true),
+            Color::Off => Ok(false),
+            Color::Rgb(_) => Err(format!(
+                "{color} is a colour, and this output has plain on/off LEDs; \
+                 write \"on\" or \"off\", or leave the colour out"
+            )),
+        }
+    }
+}
+
+impl SpecPixel for RGB8 {
+    fn from_color(color: Color) -> Result<RGB8, String> {
+        Ok(match color {
+            Color::On => RGB8::ON,
+            Color::Off => RGB8::OFF,
+            Color::Rgb(c) => c,
+        })
+    }
+}
+
+impl SpecPixel for Dot {
+    fn from_color(color: Color) -> Result<Dot, String> {
+        Ok(match color {
+            Color::On => Dot::ON,
+            Color::Off => Dot::OFF,
+            Color::Rgb(c) => Dot::from(c),
+        })
+    }
+}
+
+impl Spec {
+    /// Builds the animation this spec describes, for an output of pixel type `P` laid
+    /// out as `layout`, and validates it against the layout's length.
+    ///
+    /// # Errors
+    ///
+    /// [`SpecError::Build`] naming the place (`sequence[1].blink.leds`) for an LED the
+    /// output lacks, a name it does not know, a colour on an on/off output, an LED list
+    /// far longer than the output; [`SpecError::Validation`] for what validation
+    /// refuses (an empty `any`, a loop whose body takes no time).
+    ///
+    /// # Examples
+    ///
+    /// The talk's all-demo on its 5×5 board (line 11 is LED 0, line 1 is LED 12):
+    ///
+    /// ```
+    /// use blinken::prelude::*;
+    /// use blinken::spec::{Layout, Spec};
+    ///
+    /// let spec = Spec::from_json(r#"
+    ///     {"sequence": [{"all": [{"blink": {"leds": 0, "interval": "100ms", "times": 5}},
+    ///                            {"wait": "3s"}]},
+    ///                   {"blink": {"leds": 12, "interval": "300ms", "times": 5}}]}
+    /// "#).unwrap();
+    /// let program = spec.build::<bool>(&Layout::talk()).unwrap();
+    /// let mut driver = Driver::new(Recorder::new(25), VirtualClock::new());
+    /// assert_eq!(driver.run(&program).unwrap(), Instant::ZERO + secs(6));
+    ///
+    /// // Colour on plain GPIO LEDs is refused, naming the place.
+    /// let red = Spec::from_json(r#"{"on": {"leds": "row 0", "color": "red"}}"#).unwrap();
+    /// let err = red.build::<bool>(&Layout::talk()).map(drop).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "on.color: #ff0000 is a colour, and this output has plain on/off LEDs; \
+    ///      write \"on\" or \"off\", or leave the colour out"
+    /// );
+    /// assert!(red.build::<RGB8>(&Layout::talk()).is_ok());
+    /// ```
+    pub fn build<P: SpecPixel>(&self, layout: &Layout) -> Result<BoxAnimation<P>, SpecError> {
+        let mut builder = Builder { layout, names: HashMap::new() };
+        let program = builder.node::<P>(self, "")?;
+        program.validate_dyn(layout.len())?;
+        Ok(program)
+    }
+}
+
+struct Builder<'a> {
+    layout: &'a Layout,
+    /// Names resolved so far, so that every leaf on `"all"` shares one list.
+    names: HashMap<String, Leds>,
+}
+
+fn join(path: &str, part: &str) -> String {
+    if path.is_empty() { part.to_owned() } else { format!("{path}.{part}") }
+}
+
+impl Builder<'_> {
+    fn leds(&mut self, spec: &LedsSpec, path: &str) -> Result<Leds, SpecError> {
+        if let LedsSpec::Name(name) = spec
+            && let Some(leds) = self.names.get(name)
+        {
+            return Ok(leds.clone());
+        }
+        let leds = spec.resolve(self.layout).map_err(|m| SpecError::build(path, m))?;
+        let most = self.layout.len().saturating_mul(16).max(4096);
+        if leds.len() > most {
+            return Err(SpecError::build(
+                path,
+                format!(
+                    "{} LEDs in one list is more than 16 times the output's {} (at most {most}); \
+                     name each LED once",
+                    leds.len(),
+                    self.layout.len()
+                ),
+            ));
+        }
+        if let LedsSpec::Name(name) = spec {
+            self.names.insert(name.clone(), leds.clone());
+        }
+        Ok(leds)
+    }
+
+    fn color<P: SpecPixel>(color: Option<Color>, path: &str) -> Result<P, SpecError> {
+        match color {
+            None => Ok(P::ON),
+            Some(c) => P::from_color(c).map_err(|m| SpecError::build(path, m)),
+        }
+    }
+
+    fn list<P: SpecPixel>(
+        &mut self,
+        children: &[Spec],
+        path: &str,
+    ) -> Result<Vec<BoxAnimation<P>>, SpecError> {
+        children
+            .iter()
+            .enumerate()
+            .map(|(i, child)| self.node::<P>(child, &format!("{path}[{i}]")))
+            .collect()
+    }
+
+    fn node<P: SpecPixel>(
+        &mut self,
+        spec: &Spec,
+        path: &str,
+    ) -> Result<BoxAnimation<P>, SpecError> {
+        Ok(match spec {
+            Spec::Blink(b) => {
+                let p = join(path, "blink");
+                let leds = self.leds(&b.leds, &join(&p, "leds"))?;
+                let color = Self::color::<P>(b.color, &join(&p, "color"))?;
+                let mut leaf = blink(leds, b.interval).color(color);
+                if let Some(off) = b.off {
+                    leaf = leaf.off_for(off);
+                }
+                match b.times {
+                    Some(n) => leaf.times(n).boxed(),
+                    None => leaf.boxed(),
+                }
+            }
+            Spec::On(o) => {
+                let p = join(path, "on");
+                let leds = self.leds(&o.leds, &join(&p, "leds"))?;
+                on(leds).color(Self::color::<P>(o.color, &join(&p, "color"))?).boxed()
+            }
+            Spec::Off(o) => off::<P>(self.leds(&o.leds, &join(path, "off.leds"))?).boxed(),
+            Spec::Fill(f) => {
+                let leds = self.leds(&f.leds, &join(path, "fill.leds"))?;
+                fill(leds, Self::color::<P>(Some(f.color), &join(path, "fill.color"))?).boxed()
+            }
+            Spec::Wait(d) => wait::<P>(*d).boxed(),
+            Spec::Walk(w) | Spec::Cycle(w) => {
+                let name = if matches!(spec, Spec::Walk(_)) { "walk" } else { "cycle" };
+                let p = join(path, name);
+                let leds = self.leds(&w.leds, &join(&p, "leds"))?;
+                let color = Self::color::<P>(w.color, &join(&p, "color"))?;
+                match spec {
+                    Spec::Walk(_) => walk(leds, w.interval).color(color).boxed(),
+                    _ => cycle(leds, w.interval).color(color).boxed(),
+                }
+            }
+            Spec::Keyframes(k) => self.keyframes::<P>(k, &join(path, "keyframes"))?,
+            Spec::Sequence(children) => {
+                sequence(self.list::<P>(children, &join(path, "sequence"))?).boxed()
+            }
+            Spec::All(children) => all(self.list::<P>(children, &join(path, "all"))?).boxed(),
+            Spec::Any(children) => any(self.list::<P>(children, &join(path, "any"))?).boxed(),
+            Spec::Forever(body) => forever(self.node::<P>(body, &join(path, "forever"))?).boxed(),
+            Spec::Repeat(r) => {
+                repeat(r.times, self.node::<P>(&r.body, &join(path, "repeat.body"))?).boxed()
+            }
+            Spec::Timeout(t) => {
+                timeout(t.after, self.node::<P>(&t.body, &join(path, "timeout.body"))?).boxed()
+            }
+        })
+    }
+
+    fn keyframes<P: SpecPixel>(
+        &mut self,
+        spec: &KeyframesSpec,
+        path: &str,
+    ) -> Result<BoxAnimation<P>, SpecError> {
+        let mut frames = Vec::with_capacity(spec.frames.len());
+        for (k, frame) in spec.frames.iter().enumerate() {
+            let pixels = frame
+                .pixels
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| {
+                    P::from_color(c).map_err(|m| {
+                        SpecError::build(&format!("{path}.frames[{k}].pixels[{i}]"), m)
+                    })
+                })
+                .collect::<Result<Vec<P>, SpecError>>()?;
+            frames.push(Keyframe::new(frame.duration, pixels));
+        }
+        let mut program = keyframes(frames);
+        if let Some(leds) = &spec.leds {
+            program = program.leds(self.leds(leds, &join(path, "leds"))?);
+        }
+        program = match spec.plays {
+            None => program,
+            Some(Plays::Times(n)) => program.plays(n),
+            Some(Plays::Forever) => program.looping(),
+        };
+        if let Some(pause) = spec.pause {
+            program = program.pause(pause);
+        }
+        Ok(program.boxed())
+    }
+}

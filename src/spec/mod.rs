@@ -1,0 +1,95 @@
+//! Programs as data: a serde description of every leaf and combinator, read from JSON
+//! and MessagePack, built into a [`BoxAnimation`](crate::BoxAnimation) for any output.
+//!
+//! A [`Spec`] is plain data, apart from the animation types: one map with one key per
+//! leaf or combinator. The talk's all-demo on its 5×5 board:
+//!
+//! ```json
+//! {"sequence": [{"all": [{"blink": {"leds": 0, "interval": "100ms", "times": 5}},
+//!                        {"wait": "3s"}]},
+//!               {"blink": {"leds": 12, "interval": "300ms", "times": 5}}]}
+//! ```
+//!
+//! # The format
+//!
+//! | spec | builds |
+//! |---|---|
+//! | `{"blink": {"leds": L, "interval": D, "off": D, "times": N, "color": C}}` | [`blink`](crate::blink) (`off`, `times`, `color` optional) |
+//! | `{"on": {"leds": L, "color": C}}` | [`on`](crate::on) |
+//! | `{"off": {"leds": L}}` | [`off`](crate::off) |
+//! | `{"fill": {"leds": L, "color": C}}` | [`fill`](crate::fill) |
+//! | `{"wait": D}` | [`wait`](crate::wait) |
+//! | `{"walk": {"leds": L, "interval": D, "color": C}}` | [`walk`](crate::walk) |
+//! | `{"cycle": {"leds": L, "interval": D, "color": C}}` | [`cycle`](crate::cycle) |
+//! | `{"keyframes": {"frames": [{"duration": D, "pixels": [C, ...]}, ...], "leds": L, "plays": N or "forever", "pause": D}}` | [`keyframes`](crate::keyframes) |
+//! | `{"sequence": [S, ...]}`, `{"all": [S, ...]}`, `{"any": [S, ...]}` | [`sequence`](crate::sequence), [`all`](crate::all), [`any`](crate::any) |
+//! | `{"forever": S}` | [`forever`](crate::forever) |
+//! | `{"repeat": {"times": N, "body": S}}` | [`repeat`](crate::repeat) |
+//! | `{"timeout": {"after": D, "body": S}}` | [`timeout`](crate::timeout) |
+//!
+//! - **LEDs** (`L`): `3`, `[0, 4, "row 2"]`, `"all"`, `"0..5"`, `"0..=4"`, `"row 0"`,
+//!   `"col 2"`, `"outer ring"`, `"inner ring"`, `"ring 1"`, `"slash"`, `"backslash"`,
+//!   `"line 11"` (the LED wired to GPIO line 11), a group of the [`Layout`], or text
+//!   art `{"art": [".#.#.", ".....", "#...#", ".###.", "....."]}`; see [`LedsSpec`].
+//! - **Colours** (`C`): `"#ff8000"`, `"#f80"`, `[255, 128, 0]`, a common name
+//!   (`"orange"`), `"on"`/`true`, `"off"`/`false`; see [`Color`]. An output of plain
+//!   on/off LEDs takes only `"on"` and `"off"`.
+//! - **Durations** (`D`): `"500ms"`, `"1.5s"`, `"2min"`, `"250us"`, a number of
+//!   seconds (`0.5`), or `{"ms": 500}`; exact to the nanosecond; see
+//!   [`parse_duration`].
+//!
+//! Unknown keys are refused. Written back ([`Spec::to_json`], [`Spec::to_msgpack`]),
+//! durations become `"1500ms"`, colours `"#rrggbb"`, and reading that again gives an
+//! equal spec.
+//!
+//! # Errors
+//!
+//! Every error names the place and what to write instead, with the line and column for
+//! JSON text:
+//! `sequence[2].blink.interval: "5 ms" is not a duration; write "5ms" or 0.005 (line 1, column 80)`.
+//! Reading is bounded by [`Limits`] (document size, nesting depth), so a hostile file
+//! gets an error, never a stack overflow or an exhausted memory.
+//!
+//! # Examples
+//!
+//! ```
+//! use blinken::prelude::*;
+//! use blinken::spec::{Layout, Spec};
+//!
+//! let spec = Spec::from_json(r#"{"timeout": {"after": "250ms",
+//!                                 "body": {"blink": {"leds": "0..2", "interval": 0.1}}}}"#)
+//!     .unwrap();
+//! assert_eq!(Spec::from_json(&spec.to_json()).unwrap(), spec);
+//! assert_eq!(Spec::from_msgpack(&spec.to_msgpack()).unwrap(), spec);
+//!
+//! let program = spec.build::<bool>(&Layout::strip(3)).unwrap();
+//! let mut driver = Driver::new(Recorder::new(3), VirtualClock::new());
+//! driver.run(&program).unwrap();
+//! driver.output().assert_timeline("
+//!     0.000000 ##.
+//!     0.100000 ...
+//!     0.200000 ##.
+//!     0.250000 ...
+//! ");
+//! ```
+
+mod build;
+mod color;
+pub(crate) mod duration;
+mod error;
+mod layout;
+mod leds;
+mod read;
+mod types;
+
+pub use build::SpecPixel;
+pub use color::{Color, parse_color};
+pub use duration::{format_duration, parse_duration};
+pub use error::{Format, Position, SpecError};
+pub use layout::Layout;
+pub use leds::{LedItem, LedsSpec};
+pub use read::Limits;
+pub use types::{
+    BlinkSpec, FillSpec, FrameSpec, KeyframesSpec, OffSpec, OnSpec, Plays, RepeatSpec, Spec,
+    TimeoutSpec, WalkSpec,
+};

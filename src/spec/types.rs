@@ -1,0 +1,208 @@
+//! The spec's data types: plain serde data, one per leaf and combinator.
+
+use core::fmt;
+use core::time::Duration;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::{Color, LedsSpec, duration};
+
+/// A program as data: one leaf or combinator, written as a map with one key.
+///
+/// See the [module documentation](crate::spec) for the format; [`Spec::build`] turns it
+/// into an animation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Spec {
+    /// [`blink`](crate::blink): `{"blink": {"leds": 0, "interval": "100ms", "times": 5}}`.
+    Blink(BlinkSpec),
+    /// [`on`](crate::on): `{"on": {"leds": "all"}}`.
+    On(OnSpec),
+    /// [`off`](crate::off): `{"off": {"leds": "row 0"}}`.
+    Off(OffSpec),
+    /// [`fill`](crate::fill): `{"fill": {"leds": "all", "color": "orange"}}`.
+    Fill(FillSpec),
+    /// [`wait`](crate::wait): `{"wait": "3s"}`.
+    Wait(#[serde(with = "duration")] Duration),
+    /// [`walk`](crate::walk): `{"walk": {"leds": "row 0", "interval": "100ms"}}`.
+    Walk(WalkSpec),
+    /// [`cycle`](crate::cycle): `{"cycle": {"leds": "row 0", "interval": "100ms"}}`.
+    Cycle(WalkSpec),
+    /// [`keyframes`](crate::keyframes): frames of pixels.
+    Keyframes(KeyframesSpec),
+    /// [`sequence`](crate::sequence): `{"sequence": [..., ...]}`.
+    Sequence(Vec<Spec>),
+    /// [`all`](crate::all): `{"all": [..., ...]}`.
+    All(Vec<Spec>),
+    /// [`any`](crate::any): `{"any": [..., ...]}`.
+    Any(Vec<Spec>),
+    /// [`forever`](crate::forever): `{"forever": {...}}`.
+    Forever(Box<Spec>),
+    /// [`repeat`](crate::repeat): `{"repeat": {"times": 3, "body": {...}}}`.
+    Repeat(RepeatSpec),
+    /// [`timeout`](crate::timeout): `{"timeout": {"after": "7s", "body": {...}}}`.
+    Timeout(TimeoutSpec),
+}
+
+/// [`Spec::Blink`]: on for `interval`, off for `off` (default: `interval`), `times`
+/// rounds (default: forever), in `color` (default: on).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlinkSpec {
+    /// Which LEDs.
+    pub leds: LedsSpec,
+    /// The on time (and the off time unless `off` is given).
+    #[serde(with = "duration")]
+    pub interval: Duration,
+    /// The off time, when it differs from `interval`.
+    #[serde(default, with = "duration::option", skip_serializing_if = "Option::is_none")]
+    pub off: Option<Duration>,
+    /// How many rounds; none means forever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u64>,
+    /// The colour when on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+}
+
+/// [`Spec::On`]: `leds` lit in `color` (default: on) until cancelled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnSpec {
+    /// Which LEDs.
+    pub leds: LedsSpec,
+    /// The colour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+}
+
+/// [`Spec::Off`]: `leds` switched off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OffSpec {
+    /// Which LEDs.
+    pub leds: LedsSpec,
+}
+
+/// [`Spec::Fill`]: `leds` set to `color`, kept after the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FillSpec {
+    /// Which LEDs.
+    pub leds: LedsSpec,
+    /// The colour.
+    pub color: Color,
+}
+
+/// [`Spec::Walk`] and [`Spec::Cycle`]: each LED on for `interval`, off for `interval`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WalkSpec {
+    /// Which LEDs, in order.
+    pub leds: LedsSpec,
+    /// The on (and off) time of each LED.
+    #[serde(with = "duration")]
+    pub interval: Duration,
+    /// The colour when on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+}
+
+/// [`Spec::Keyframes`]: frames of pixels, each shown for its duration.
+///
+/// ```json
+/// {"keyframes": {"frames": [{"duration": "100ms", "pixels": ["red", "off", "#00ff00"]},
+///                           {"duration": "1s", "pixels": [[0, 0, 255]]}],
+///                "plays": 3, "pause": "500ms", "leds": "0..3"}}
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyframesSpec {
+    /// The frames, in order.
+    pub frames: Vec<FrameSpec>,
+    /// Where pixel `i` goes (default: LED `i`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leds: Option<LedsSpec>,
+    /// How many plays (default: 1), or `"forever"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plays: Option<Plays>,
+    /// How long the last frame is held between two plays (default: none).
+    #[serde(default, with = "duration::option", skip_serializing_if = "Option::is_none")]
+    pub pause: Option<Duration>,
+}
+
+/// One frame of a [`KeyframesSpec`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameSpec {
+    /// How long the frame is shown.
+    #[serde(with = "duration")]
+    pub duration: Duration,
+    /// The pixels, in the order of the LEDs; missing ones are dark.
+    pub pixels: Vec<Color>,
+}
+
+/// How many times [`KeyframesSpec`] plays: a number, or `"forever"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Plays {
+    /// That many times.
+    Times(u64),
+    /// Again and again.
+    Forever,
+}
+
+impl Serialize for Plays {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Plays::Times(n) => s.serialize_u64(*n),
+            Plays::Forever => s.serialize_str("forever"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Plays {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Plays, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Plays;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number of plays such as 3, or \"forever\"")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Plays, E> {
+                Ok(Plays::Times(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Plays, E> {
+                match v {
+                    "forever" => Ok(Plays::Forever),
+                    _ => Err(E::custom(format!(
+                        "{v:?} is not a number of plays; write a number such as 3, or \"forever\""
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// [`Spec::Repeat`]: `body` `times` times.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepeatSpec {
+    /// How many passes.
+    pub times: u64,
+    /// What to repeat.
+    pub body: Box<Spec>,
+}
+
+/// [`Spec::Timeout`]: `body`, cut after `after`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeoutSpec {
+    /// The time limit.
+    #[serde(with = "duration")]
+    pub after: Duration,
+    /// What to cut.
+    pub body: Box<Spec>,
+}

@@ -1,0 +1,336 @@
+//! Programs as data: reading, writing back, building, errors with places, limits, and
+//! hostile input that must never panic.
+#![cfg(feature = "spec")]
+
+use blinken::prelude::*;
+use blinken::spec::{Layout, Limits, Position, Spec, SpecError};
+use blinken::{RunEnd, demos};
+use proptest::arbitrary::any;
+use proptest::prelude::{ProptestConfig, prop, proptest};
+
+const ALL_DEMO: &str = r#"{"sequence": [{"all": [{"blink": {"leds": 0, "interval": "100ms", "times": 5}}, {"wait": "3s"}]}, {"blink": {"leds": 12, "interval": "300ms", "times": 5}}]}"#;
+
+/// Every leaf and combinator, with every optional key, in every value form.
+const EVERYTHING: &str = r##"
+{"sequence": [
+  {"blink": {"leds": [0, "row 4"], "interval": "100ms", "off": 0.3, "times": 2, "color": "on"}},
+  {"blink": {"leds": "line 11", "interval": {"ms": 50}, "times": 1}},
+  {"timeout": {"after": "1.5s", "body": {"on": {"leds": "outer ring"}}}},
+  {"timeout": {"after": "250ms", "body": {"on": {"leds": {"art": [".#.#.", ".....", "#...#", ".###.", "....."]}, "color": true}}}},
+  {"fill": {"leds": "slash", "color": "on"}},
+  {"wait": 1},
+  {"off": {"leds": "all"}},
+  {"walk": {"leds": "col 2", "interval": "20ms"}},
+  {"repeat": {"times": 2, "body": {"walk": {"leds": "3..=5", "interval": "10ms", "color": "off"}}}},
+  {"all": [{"wait": "100ms"}, {"blink": {"leds": "inner ring", "interval": "25ms", "times": 2}}]},
+  {"any": [{"cycle": {"leds": "backslash", "interval": "10ms"}}, {"wait": "95ms"}]},
+  {"keyframes": {"frames": [{"duration": "10ms", "pixels": ["on", "off", true]},
+                            {"duration": "20ms", "pixels": [false, "on"]}],
+                 "leds": "row 1", "plays": 2, "pause": "5ms"}},
+  {"timeout": {"after": "100ms", "body": {"keyframes": {"frames": [{"duration": "30ms", "pixels": ["on"]}], "plays": "forever"}}}},
+  {"timeout": {"after": "1s", "body": {"forever": {"blink": {"leds": "ring 2", "interval": "200ms", "times": 1}}}}}
+]}
+"##;
+
+fn timeline<A: Animation<bool> + ?Sized>(program: &A, window: Duration) -> (RunEnd, String) {
+    let mut driver = Driver::new(Recorder::new(25), VirtualClock::new());
+    let end = driver.run_for(program, window).unwrap();
+    (end, driver.output().render())
+}
+
+#[test]
+fn the_talk_all_demo_as_written_in_the_issue() {
+    let spec = Spec::from_json(ALL_DEMO).unwrap();
+    let program = spec.build::<bool>(&Layout::talk()).unwrap();
+    assert_eq!(timeline(&program, secs(10)), timeline(&demos::all_demo(), secs(10)));
+}
+
+#[test]
+fn every_leaf_and_combinator_builds_and_plays() {
+    let spec = Spec::from_json(EVERYTHING).unwrap();
+    let layout = Layout::talk();
+    let program = spec.build::<bool>(&layout).unwrap();
+    let (end, text) = timeline(&program, secs(60));
+    assert!(matches!(end, RunEnd::Finished(_)), "{end:?}");
+    assert!(text.lines().count() > 40, "{text}");
+    // The same spec on colour outputs.
+    assert!(spec.build::<RGB8>(&layout).is_ok());
+    assert!(spec.build::<blinken::Dot>(&layout).is_ok());
+}
+
+#[test]
+fn written_back_it_reads_as_the_same_program() {
+    for text in [ALL_DEMO, EVERYTHING] {
+        let spec = Spec::from_json(text).unwrap();
+        let json = spec.to_json();
+        assert_eq!(Spec::from_json(&json).unwrap(), spec, "{json}");
+        assert_eq!(Spec::from_json(&spec.to_json_pretty()).unwrap(), spec);
+        let packed = spec.to_msgpack();
+        assert_eq!(Spec::from_msgpack(&packed).unwrap(), spec);
+        // And it plays the same.
+        let a = spec.build::<bool>(&Layout::talk()).unwrap();
+        let b = Spec::from_msgpack(&packed).unwrap().build::<bool>(&Layout::talk()).unwrap();
+        assert_eq!(timeline(&a, secs(60)), timeline(&b, secs(60)));
+    }
+    let spec = Spec::from_json(ALL_DEMO).unwrap();
+    assert_eq!(
+        spec.to_json(),
+        r#"{"sequence":[{"all":[{"blink":{"leds":0,"interval":"100ms","times":5}},{"wait":"3s"}]},{"blink":{"leds":12,"interval":"300ms","times":5}}]}"#
+    );
+}
+
+fn json_err(text: &str) -> SpecError {
+    Spec::from_json(text).unwrap_err()
+}
+
+#[test]
+fn errors_name_the_place_and_the_fix() {
+    let text = r#"{"sequence": [{"wait": "1s"}, {"wait": "2s"}, {"blink": {"leds": 0, "interval": "5 ms"}}]}"#;
+    let err = json_err(text);
+    assert_eq!(err.path(), Some("sequence[2].blink.interval"));
+    assert_eq!(err.position(), Some(Position { line: 1, column: 86 }));
+    assert_eq!(
+        err.to_string(),
+        r#"sequence[2].blink.interval: "5 ms" is not a duration; write "5ms" or 0.005 (line 1, column 86)"#
+    );
+
+    // Unknown keys are refused, with the keys that exist.
+    let err = json_err(r#"{"blink": {"leds": 0, "interval": "1s", "colour": "red"}}"#);
+    assert_eq!(err.path(), Some("blink.colour"));
+    assert!(err.to_string().contains("unknown field `colour`, expected one of"), "{err}");
+    let err = json_err(r#"{"blnk": {"leds": 0}}"#);
+    assert!(err.to_string().contains("unknown variant `blnk`, expected one of"), "{err}");
+    let err = json_err(r#"{"wait": "1s", "extra": 1}"#);
+    assert!(matches!(err, SpecError::Parse { .. }), "{err}");
+
+    // Missing keys, wrong types, bad values.
+    let err = json_err(r#"{"blink": {"leds": 0}}"#);
+    assert!(err.to_string().contains("missing field `interval`"), "{err}");
+    let err = json_err(r#"{"repeat": {"times": -1, "body": {"wait": "1s"}}}"#);
+    assert_eq!(err.path(), Some("repeat.times"));
+    let err = json_err(r##"{"on": {"leds": "all", "color": "#ff80"}}"##);
+    assert_eq!(err.path(), Some("on.color"));
+    assert!(err.to_string().contains(r##""#ff80" is not a colour; write "#ff8000""##), "{err}");
+    let err = json_err(r#"{"on": {"leds": {"arts": []}}}"#);
+    assert_eq!(err.path(), Some("on.leds"));
+    let err = json_err(r#"{"on": {"leds": [1, [2]]}}"#);
+    assert_eq!(err.path(), Some("on.leds[1]"));
+    let err = json_err(r#"{"keyframes": {"frames": [], "plays": "often"}}"#);
+    assert!(err.to_string().contains(r#""often" is not a number of plays"#), "{err}");
+    let err = json_err(r#"{"wait": "1s"} {"wait": "1s"}"#);
+    assert!(err.to_string().contains("trailing characters"), "{err}");
+    let err = json_err("{\"wait\":\n  \"1s\"");
+    assert_eq!(err.position().map(|p| p.line), Some(2), "{err}");
+    let err = Spec::from_msgpack(b"\x81\xa4wait\xa41 ms").unwrap_err();
+    assert_eq!(err.to_string(), r#"wait: "1 ms" is not a duration; write "1ms" or 0.001"#);
+    let mut two = Spec::from_json(r#"{"wait": "1s"}"#).unwrap().to_msgpack();
+    two.extend_from_within(..);
+    let err = Spec::from_msgpack(&two).unwrap_err();
+    assert!(err.to_string().contains("bytes follow the end of the document"), "{err}");
+    let err = Spec::from_msgpack(&two[..3]).unwrap_err();
+    assert!(err.to_string().contains("ends too early"), "{err}");
+}
+
+fn build_err(text: &str, layout: &Layout) -> String {
+    let spec = Spec::from_json(text).unwrap();
+    spec.build::<bool>(layout).map(drop).unwrap_err().to_string()
+}
+
+#[test]
+fn build_errors_name_the_place() {
+    let talk = Layout::talk();
+    assert_eq!(
+        build_err(r#"{"sequence": [{"wait": "1s"}, {"on": {"leds": 25}}]}"#, &talk),
+        "sequence[1].on.leds: LED 25 is outside the output (25 LEDs); use 0..=24"
+    );
+    assert_eq!(
+        build_err(r#"{"all": [{"on": {"leds": "row 7"}}]}"#, &talk),
+        "all[0].on.leds: \"row 7\": the matrix has no row 7 (it has 5); use 0..=4"
+    );
+    assert_eq!(
+        build_err(
+            r#"{"repeat": {"times": 2, "body": {"blink": {"leds": 0, "interval": "1s", "color": "red"}}}}"#,
+            &talk
+        ),
+        "repeat.body.blink.color: #ff0000 is a colour, and this output has plain on/off LEDs; \
+         write \"on\" or \"off\", or leave the colour out"
+    );
+    assert_eq!(
+        build_err(
+            r##"{"keyframes": {"frames": [{"duration": "1s", "pixels": ["on", "#102030"]}]}}"##,
+            &talk
+        ),
+        "keyframes.frames[0].pixels[1]: #102030 is a colour, and this output has plain on/off \
+         LEDs; write \"on\" or \"off\", or leave the colour out"
+    );
+    assert_eq!(
+        build_err(r#"{"on": {"leds": "row 0"}}"#, &Layout::strip(11)),
+        "on.leds: row 0 needs a matrix, and this output is a strip of 11 LEDs; use indices, \
+         ranges such as \"0..5\", or \"all\""
+    );
+    // What only validation can see keeps the animation's path.
+    assert_eq!(
+        build_err(r#"{"forever": {"off": {"leds": 0}}}"#, &talk),
+        "forever: the loop body takes no time, so the loop would spin without time passing; \
+         give the body a non-zero duration"
+    );
+    assert!(build_err(r#"{"any": []}"#, &talk).contains("`any` of no animations"));
+    assert!(
+        build_err(r#"{"keyframes": {"frames": [{"duration": "1s", "pixels": []}, {"duration": 0, "pixels": []}]}}"#, &talk)
+            .contains("frame 1 lasts zero time")
+    );
+    // A list that repeats the whole output over and over is refused before it is built.
+    let many = format!(r#"{{"on": {{"leds": [{}"all"]}}}}"#, "\"all\", ".repeat(200));
+    assert!(build_err(&many, &talk).contains("LEDs in one list is more than 16 times"));
+}
+
+#[test]
+fn hostile_nesting_gets_an_error_not_a_stack_overflow() {
+    // 100,000 nested lists, in JSON and in MessagePack.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let err = json_err(&deep);
+    assert_eq!(
+        err,
+        SpecError::TooDeep { max: 64, position: Some(Position { line: 1, column: 65 }) }
+    );
+    assert_eq!(
+        err.to_string(),
+        "line 1, column 65: the document nests lists and maps deeper than 64 levels; flatten \
+         the program or raise the limit (Limits::max_depth)"
+    );
+    let mut packed = vec![0x91u8; 100_000]; // fixarray of one element, nested
+    packed.push(0xc0);
+    let err = Spec::from_msgpack(&packed).unwrap_err();
+    assert_eq!(err, SpecError::TooDeep { max: 64, position: None });
+    let mut maps = b"\x81\xa7forever".repeat(100_000);
+    maps.extend_from_slice(b"\x81\xa4wait\xa21s");
+    assert!(matches!(Spec::from_msgpack(&maps).unwrap_err(), SpecError::TooDeep { .. }));
+
+    // A program nested as deep as the limit allows reads, builds and plays, on a test
+    // thread's small stack.
+    let depth = 63;
+    let text = format!(
+        "{}{{\"wait\": \"1s\"}}{}",
+        "{\"repeat\": {\"times\": 1, \"body\": ".repeat(depth / 2),
+        "}}".repeat(depth / 2)
+    );
+    let spec = Spec::from_json(&text).unwrap();
+    assert_eq!(Spec::from_msgpack(&spec.to_msgpack()).unwrap(), spec);
+    let program = spec.build::<bool>(&Layout::strip(1)).unwrap();
+    assert_eq!(timeline(&program, secs(5)).0, RunEnd::Finished(Instant::ZERO + secs(1)));
+
+    // A raised limit counts as 128 at most (serde_json's recursion limit) in both formats,
+    // and 128 levels read, build and play on a test thread's 2 MiB stack.
+    let limits = Limits { max_depth: 100_000, ..Limits::default() };
+    assert!(matches!(
+        Spec::from_json_with(&deep, &limits),
+        Err(SpecError::TooDeep { max: 128, .. })
+    ));
+    assert!(matches!(
+        Spec::from_msgpack_with(&packed, &limits),
+        Err(SpecError::TooDeep { max: 128, .. })
+    ));
+    let body = |n| {
+        format!(
+            "{}{{\"wait\": \"1s\"}}{}",
+            "{\"repeat\": {\"times\": 1, \"body\": ".repeat(n),
+            "}}".repeat(n)
+        )
+    };
+    let spec = Spec::from_json_with(&body(63), &limits).unwrap();
+    assert!(matches!(
+        Spec::from_json_with(&body(64), &limits),
+        Err(SpecError::TooDeep { max: 128, .. })
+    ));
+    let packed = spec.to_msgpack();
+    assert_eq!(Spec::from_msgpack_with(&packed, &limits).unwrap(), spec);
+    let program = spec.build::<bool>(&Layout::strip(1)).unwrap();
+    assert_eq!(timeline(&program, secs(5)).0, RunEnd::Finished(Instant::ZERO + secs(1)));
+}
+
+#[test]
+fn hostile_sizes_are_refused() {
+    let big = format!(r#"{{"on": {{"leds": [{}0]}}}}"#, "0, ".repeat(400_000));
+    assert!(matches!(json_err(&big), SpecError::TooLarge { max: 1_048_576, .. }));
+    // A MessagePack list claiming four billion entries in a few bytes.
+    let err = Spec::from_msgpack(b"\x81\xa8sequence\xdd\xff\xff\xff\xff").unwrap_err();
+    assert!(matches!(err, SpecError::Parse { .. }), "{err}");
+    // Ranges are checked against the output before they are expanded.
+    let talk = Layout::talk();
+    assert!(
+        build_err(r#"{"on": {"leds": "0..18446744073709551615"}}"#, &talk).contains("goes past")
+    );
+}
+
+fn documents() -> Vec<Vec<u8>> {
+    [ALL_DEMO, EVERYTHING].iter().map(|t| t.as_bytes().to_vec()).collect()
+}
+
+/// Reads and builds `bytes` as JSON and as MessagePack; only errors may come out.
+fn try_everything(bytes: &[u8]) {
+    let layouts = [Layout::talk(), Layout::strip(3)];
+    for spec in [
+        std::str::from_utf8(bytes).ok().and_then(|t| Spec::from_json(t).ok()),
+        Spec::from_msgpack(bytes).ok(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        for layout in &layouts {
+            if let Ok(program) = spec.build::<bool>(layout) {
+                let mut driver = Driver::new(Recorder::new(layout.len()), VirtualClock::new());
+                let _ = driver.run_for(&program, ms(50));
+            }
+            let _ = spec.build::<RGB8>(layout).map(drop);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        try_everything(&bytes);
+    }
+
+    #[test]
+    fn mutated_documents_never_panic(
+        doc in 0..2usize,
+        packed in any::<bool>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 1..8),
+    ) {
+        let mut bytes = documents()[doc].clone();
+        if packed {
+            bytes = Spec::from_json(std::str::from_utf8(&bytes).unwrap()).unwrap().to_msgpack();
+        }
+        for (at, byte, kind) in edits {
+            if bytes.is_empty() { break; }
+            let i = at.index(bytes.len());
+            match kind {
+                0 => bytes[i] = byte,
+                1 => { bytes.remove(i); }
+                _ => bytes.insert(i, byte),
+            }
+        }
+        try_everything(&bytes);
+    }
+
+    #[test]
+    fn json_tokens_swapped_never_panic(
+        doc in 0..2usize,
+        swaps in proptest::collection::vec((any::<prop::sample::Index>(), 0..12usize), 1..4),
+    ) {
+        // Replace a value-like token with another, more likely to reach deep code than a byte.
+        const TOKENS: [&str; 12] = ["0", "-1", "1e308", "18446744073709551616", "\"\"", "null",
+            "[]", "{}", "true", "\"0..99999999999\"", "\"5 ms\"", "{\"art\": [\"#\"]}"];
+        let mut text = String::from_utf8(documents()[doc].clone()).unwrap();
+        for (at, token) in swaps {
+            let starts: Vec<usize> = text.match_indices([':', ',', '[']).map(|(i, _)| i + 1).collect();
+            let start = starts[at.index(starts.len())];
+            let end = text[start..].find([',', ']', '}']).map_or(text.len(), |e| start + e);
+            text.replace_range(start..end, TOKENS[token]);
+        }
+        try_everything(text.as_bytes());
+    }
+}
