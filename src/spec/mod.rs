@@ -79,6 +79,7 @@ pub(crate) mod duration;
 mod error;
 mod layout;
 mod leds;
+mod pixelbuf;
 mod read;
 mod types;
 
@@ -88,6 +89,7 @@ pub use duration::{format_duration, parse_duration};
 pub use error::{Format, Position, SpecError};
 pub use layout::Layout;
 pub use leds::{LedItem, LedsSpec};
+pub use pixelbuf::{PixelBufAnimation, PixelBufFrame, PixelBufPixel};
 pub use read::Limits;
 pub use types::{
     BlinkSpec, FillSpec, FrameSpec, KeyframesSpec, OffSpec, OnSpec, Plays, RepeatSpec, Spec,
