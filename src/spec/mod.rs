@@ -80,6 +80,7 @@ mod error;
 mod layout;
 mod leds;
 mod pixelbuf;
+mod preset;
 mod read;
 mod types;
 
@@ -90,6 +91,7 @@ pub use error::{Format, Position, SpecError};
 pub use layout::Layout;
 pub use leds::{LedItem, LedsSpec};
 pub use pixelbuf::{PixelBufAnimation, PixelBufFrame, PixelBufPixel};
+pub use preset::{Preset, PresetError, Presets};
 pub use read::Limits;
 pub use types::{
     BlinkSpec, FillSpec, FrameSpec, KeyframesSpec, OffSpec, OnSpec, Plays, RepeatSpec, Spec,
