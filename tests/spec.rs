@@ -179,9 +179,36 @@ fn build_errors_name_the_place() {
         build_err(r#"{"keyframes": {"frames": [{"duration": "1s", "pixels": []}, {"duration": 0, "pixels": []}]}}"#, &talk)
             .contains("frame 1 lasts zero time")
     );
+    // Passes that take no time would all run at one instant: refused when more than one.
+    assert_eq!(
+        build_err(r#"{"blink": {"leds": 0, "interval": 0, "times": 18446744073709551615}}"#, &talk),
+        "blink.times: 18446744073709551615 rounds of zero time would all happen at one \
+         instant; give the blink a non-zero interval, or at most 1 round"
+    );
+    assert_eq!(
+        build_err(
+            r#"{"sequence": [{"repeat": {"times": 1000000000000, "body": {"all": [{"off": {"leds": 0}}, {"any": [{"on": {"leds": 1}}, {"wait": 0}]}]}}}]}"#,
+            &talk
+        ),
+        "sequence[0].repeat.times: the body takes no time, so 1000000000000 passes would all \
+         happen at one instant; give the body a duration, or repeat it at most once"
+    );
+    let once =
+        r#"{"repeat": {"times": 1, "body": {"blink": {"leds": 0, "interval": "0s", "times": 1}}}}"#;
+    assert!(Spec::from_json(once).unwrap().build::<bool>(&talk).is_ok());
     // A list that repeats the whole output over and over is refused before it is built.
     let many = format!(r#"{{"on": {{"leds": [{}"all"]}}}}"#, "\"all\", ".repeat(200));
     assert!(build_err(&many, &talk).contains("LEDs in one list is more than 16 times"));
+}
+
+#[test]
+fn plain_data_types_cross_threads() {
+    fn send_sync<T: Send + Sync + Unpin + 'static>() {}
+    send_sync::<Spec>();
+    send_sync::<SpecError>();
+    send_sync::<Layout>();
+    send_sync::<blinken::spec::Presets>();
+    send_sync::<blinken::spec::PixelBufAnimation>();
 }
 
 #[test]

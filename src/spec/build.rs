@@ -63,7 +63,8 @@ impl Spec {
     ///
     /// [`SpecError::Build`] naming the place (`sequence[1].blink.leds`) for an LED the
     /// output lacks, a name it does not know, a colour on an on/off output, an LED list
-    /// far longer than the output; [`SpecError::Validation`] for what validation
+    /// far longer than the output, a `blink` or `repeat` of several passes that take no
+    /// time (all at one instant); [`SpecError::Validation`] for what validation
     /// refuses (an empty `any`, a loop whose body takes no time).
     ///
     /// # Examples
@@ -98,6 +99,32 @@ impl Spec {
         let program = builder.node::<P>(self, "")?;
         program.validate_dyn(layout.len())?;
         Ok(program)
+    }
+}
+
+/// Loops that would run all their passes at one instant: a hostile `times` would keep the
+/// player busy without time passing (validation only refuses endless ones).
+struct SpinError;
+
+impl SpinError {
+    fn rounds(path: &str, n: u64) -> SpecError {
+        SpecError::build(
+            path,
+            format!(
+                "{n} rounds of zero time would all happen at one instant; give the blink a \
+                 non-zero interval, or at most 1 round"
+            ),
+        )
+    }
+
+    fn passes(path: &str, n: u64) -> SpecError {
+        SpecError::build(
+            path,
+            format!(
+                "the body takes no time, so {n} passes would all happen at one instant; \
+                 give the body a duration, or repeat it at most once"
+            ),
+        )
     }
 }
 
@@ -170,6 +197,10 @@ impl Builder<'_> {
                 if let Some(off) = b.off {
                     leaf = leaf.off_for(off);
                 }
+                let period = b.interval.saturating_add(b.off.unwrap_or(b.interval));
+                if period.is_zero() && b.times.is_some_and(|n| n > 1) {
+                    return Err(SpinError::rounds(&join(&p, "times"), b.times.unwrap_or(0)));
+                }
                 match b.times {
                     Some(n) => leaf.times(n).boxed(),
                     None => leaf.boxed(),
@@ -204,7 +235,11 @@ impl Builder<'_> {
             Spec::Any(children) => any(self.list::<P>(children, &join(path, "any"))?).boxed(),
             Spec::Forever(body) => forever(self.node::<P>(body, &join(path, "forever"))?).boxed(),
             Spec::Repeat(r) => {
-                repeat(r.times, self.node::<P>(&r.body, &join(path, "repeat.body"))?).boxed()
+                let body = self.node::<P>(&r.body, &join(path, "repeat.body"))?;
+                if r.times > 1 && body.max_duration_dyn() == Some(core::time::Duration::ZERO) {
+                    return Err(SpinError::passes(&join(path, "repeat.times"), r.times));
+                }
+                repeat(r.times, body).boxed()
             }
             Spec::Timeout(t) => {
                 timeout(t.after, self.node::<P>(&t.body, &join(path, "timeout.body"))?).boxed()
