@@ -293,7 +293,8 @@ fn documents() -> Vec<Vec<u8>> {
     [ALL_DEMO, EVERYTHING].iter().map(|t| t.as_bytes().to_vec()).collect()
 }
 
-/// Reads and builds `bytes` as JSON and as MessagePack; only errors may come out.
+/// Reads and builds `bytes` as JSON and as MessagePack; only errors may come out, and
+/// what is read writes back to itself.
 fn try_everything(bytes: &[u8]) {
     let layouts = [Layout::talk(), Layout::strip(3)];
     for spec in [
@@ -303,6 +304,9 @@ fn try_everything(bytes: &[u8]) {
     .into_iter()
     .flatten()
     {
+        // Whatever is accepted is written back to the same spec, in both formats.
+        assert_eq!(Spec::from_json(&spec.to_json()).as_ref(), Ok(&spec));
+        assert_eq!(Spec::from_msgpack(&spec.to_msgpack()).as_ref(), Ok(&spec));
         for layout in &layouts {
             if let Ok(program) = spec.build::<bool>(layout) {
                 let mut driver = Driver::new(Recorder::new(layout.len()), VirtualClock::new());
