@@ -300,65 +300,23 @@ fn two_bool_frames(mode: ColorMode) -> String {
     text(driver.into_output().into_writer())
 }
 
+/// What [`two_bool_frames`] draws in a colour mode that draws `lit` and `dark` LEDs so.
+fn two_frames_in_colour(lit: &str, dark: &str) -> String {
+    let line = |leds: [&str; 3]| leds.join(" ") + END;
+    let up = "\x1b[1A\r";
+    [HIDE, &line([dark, lit, dark]), up, &line([lit, dark, lit]), up, &line([dark; 3]), SHOW]
+        .concat()
+}
+
 #[test]
 fn truecolor_bytes() {
-    let expected = [
-        HIDE,
-        GREY,
-        " ",
-        RED,
-        " ",
-        GREY,
-        END, //
-        "\x1b[1A\r",
-        RED,
-        " ",
-        GREY,
-        " ",
-        RED,
-        END, //
-        "\x1b[1A\r",
-        GREY,
-        " ",
-        GREY,
-        " ",
-        GREY,
-        END, //
-        SHOW,
-    ]
-    .concat();
-    assert_eq!(two_bool_frames(ColorMode::TrueColor), expected);
+    assert_eq!(two_bool_frames(ColorMode::TrueColor), two_frames_in_colour(RED, GREY));
 }
 
 #[test]
 fn ansi256_bytes() {
     let (red, grey) = ("\x1b[38;5;202m●", "\x1b[38;5;238m●");
-    let expected = [
-        HIDE,
-        grey,
-        " ",
-        red,
-        " ",
-        grey,
-        END, //
-        "\x1b[1A\r",
-        red,
-        " ",
-        grey,
-        " ",
-        red,
-        END, //
-        "\x1b[1A\r",
-        grey,
-        " ",
-        grey,
-        " ",
-        grey,
-        END, //
-        SHOW,
-    ]
-    .concat();
-    assert_eq!(two_bool_frames(ColorMode::Ansi256), expected);
+    assert_eq!(two_bool_frames(ColorMode::Ansi256), two_frames_in_colour(red, grey));
 }
 
 #[test]

@@ -101,7 +101,9 @@ impl ColorMode {
     /// use blinken::output::ColorMode;
     ///
     /// let mode = ColorMode::detect(&std::io::stderr());
-    /// # let _ = mode;
+    /// if std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty()) {
+    ///     assert_eq!(mode, ColorMode::Plain);
+    /// }
     /// ```
     pub fn detect(stream: &impl IsTerminal) -> ColorMode {
         ColorMode::from_env(stream.is_terminal(), |name| std::env::var_os(name))
@@ -184,7 +186,8 @@ impl Shade for Dot {
 /// its first frame it adds a panic hook that notes the panic, then calls the hook that
 /// was there: a panic message from an animation under a [`Player`](crate::Player) is
 /// kept above the grid) and from [`Terminal::note_foreign_output`], which a program
-/// calls after printing while the simulator plays.
+/// calls after printing while the simulator plays. (A panic hook set later replaces
+/// that one; call `note_foreign_output` from it.)
 ///
 /// Dropping the terminal (or [`Terminal::into_writer`]) shows the cursor again; the
 /// cursor is then on the line below the grid.
