@@ -5,7 +5,8 @@
 //! run everywhere. Run them all with `-- --include-ignored` where there is a gpio-sim
 //! chip: `GPIOSIM_DEV` names the chip (`/dev/gpiochipN`) and `GPIOSIM_SYSFS` its sysfs
 //! directory (with `sim_gpioK/value`). Asked to run, a test without them fails, naming
-//! what is missing. The last two make chips of their own through configfs (root).
+//! what is missing. Two (`more_than_64_lines_take_two_requests`,
+//! `write_errors_reach_the_driver`) make chips of their own through configfs (root).
 //!
 //! In the gpio-sim VM (as CI does), or natively: see the README, "Kernel-level GPIO
 //! tests".
