@@ -22,7 +22,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use blinken::output::{Frame, GpioLines, GpioLinesError};
+use blinken::output::{Frame, GpioLines, GpioLinesError, ReleaseError};
 use blinken::prelude::*;
 use blinken::{Driver, RunError};
 use gpiocdev::Chip;
@@ -287,7 +287,7 @@ fn more_than_64_lines_take_two_requests() {
     assert_eq!(probe.timeline, recorded(len, &program));
     assert_eq!(probe.ioctls, [2, 2, 1, 1, 2, 2]);
     let mut lines = driver.into_output().lines;
-    lines.all_off().unwrap();
+    Output::clear(&mut lines).unwrap();
     drop(lines);
     assert!(!sim.info(70).used, "released");
 }
@@ -376,15 +376,15 @@ fn drop_switches_off_then_releases() {
     assert_eq!(driver.output().writes(), 1);
     drop(driver);
     // gpio-sim puts a released line back to its pull (down here), so the low levels
-    // alone do not show the switch-off that dropping does first; `all_off`, which drop
-    // calls, is checked on held lines in `all_off_and_release_report_errors`.
+    // alone do not show the switch-off that dropping does first; `clear`, which drop
+    // calls, is checked on held lines in `clear_and_release_report_errors`.
     assert_eq!(sim.levels(&offsets), "....");
     assert!(offsets.iter().all(|&o| !sim.info(o).used), "released");
 }
 
 #[test]
 #[ignore = "needs a gpio-sim chip: set GPIOSIM_DEV and GPIOSIM_SYSFS (see README, Kernel-level GPIO tests)"]
-fn all_off_and_release_report_errors() {
+fn clear_and_release_report_errors() {
     let sim = sim();
     let offsets = [48, 49];
     let mut driver = Driver::new(sim.lines(offsets), VirtualClock::new());
@@ -392,10 +392,10 @@ fn all_off_and_release_report_errors() {
     assert_eq!(sim.levels(&offsets), "##");
     let mut lines = driver.into_output();
     let writes = lines.writes();
-    lines.all_off().unwrap();
+    Output::clear(&mut lines).unwrap();
     assert_eq!(lines.writes(), writes + 1, "one ioctl per request");
     assert_eq!(sim.levels(&offsets), "..");
-    assert!(sim.info(48).used, "all_off keeps the lines");
+    assert!(sim.info(48).used, "clear keeps the lines");
     lines.release().unwrap();
     assert!(!sim.info(48).used && !sim.info(49).used);
 }
@@ -510,7 +510,10 @@ fn write_errors_reach_the_driver() {
     assert_eq!(source.to_string(), format!("could not set lines [0, 1] on {}", chip.display()));
     assert!(source.source().is_some(), "the kernel's error is kept: {source:?}");
     // Releasing reports that the lines could not be switched off.
-    assert!(matches!(driver.into_output().release(), Err(GpioLinesError::Write { .. })));
+    assert!(matches!(
+        driver.into_output().release(),
+        Err(ReleaseError { source: GpioLinesError::Write { .. }, .. })
+    ));
 }
 
 // ---- errors that need no gpio-sim chip: these run everywhere ----

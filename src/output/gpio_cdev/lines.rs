@@ -11,7 +11,7 @@ use gpiocdev::{Chip, Request};
 use super::GpioLinesBuilder;
 use super::GpioLinesError;
 use super::error::{open_error, request_error, write_error};
-use crate::output::{Frame, Output};
+use crate::output::{Frame, Output, ReleaseError};
 
 /// LEDs on GPIO lines of one chip, through the Linux GPIO character device.
 ///
@@ -32,7 +32,7 @@ use crate::output::{Frame, Output};
 ///
 /// Dropping the output switches every line off, then releases the lines. A failure
 /// while switching off cannot be reported from `drop`; call [`GpioLines::release`]
-/// (or [`GpioLines::all_off`]) to see it.
+/// (or [`Output::clear`]) to see it.
 ///
 /// # Examples
 ///
@@ -107,16 +107,9 @@ impl GpioLines {
         self.writes
     }
 
-    /// Switches every line off now: one ioctl per request, even for lines already off.
-    ///
-    /// Tries every request and returns the first error. The driver does not know about
-    /// this write; use it when the program is over (or use [`Driver::clear`](crate::Driver::clear)
-    /// while it plays).
-    ///
-    /// # Errors
-    ///
-    /// [`GpioLinesError::Write`] if the kernel refused to set a request's lines.
-    pub fn all_off(&mut self) -> Result<(), GpioLinesError> {
+    /// Every line off: one ioctl per request, even for lines already off; tries every
+    /// request and returns the first error.
+    fn all_off(&mut self) -> Result<(), GpioLinesError> {
         let mut result = Ok(());
         for chunk in &mut self.chunks {
             for &offset in &self.offsets[chunk.leds.clone()] {
@@ -137,16 +130,25 @@ impl GpioLines {
         result
     }
 
-    /// Switches every line off, then releases the lines (what dropping does, with the
-    /// error reported).
+    /// Switches every line off, then releases the lines to the kernel (what dropping
+    /// does, with the error reported).
     ///
     /// # Errors
     ///
-    /// [`GpioLinesError::Write`] if switching off failed; the lines are released anyway.
-    pub fn release(mut self) -> Result<(), GpioLinesError> {
-        let result = self.all_off();
-        self.chunks.clear();
-        result
+    /// If switching off failed ([`GpioLinesError::Write`]): a [`ReleaseError`] that
+    /// holds these lines, still requested, to retry or to drop (dropping tries once
+    /// more and releases them whatever happens).
+    // Called once, at the end: the size of the error (the whole output) costs nothing,
+    // and every backend's `release` has the same shape.
+    #[allow(clippy::result_large_err)]
+    pub fn release(mut self) -> Result<(), ReleaseError<Self, GpioLinesError>> {
+        match self.all_off() {
+            Ok(()) => {
+                self.chunks.clear();
+                Ok(())
+            }
+            Err(source) => Err(ReleaseError { output: self, source }),
+        }
     }
 
     /// Opens `chip`, checks `offsets` against it and requests them as outputs, off,
@@ -224,8 +226,13 @@ impl Output for GpioLines {
         }
         Ok(())
     }
-}
 
+    /// Every line off now: one ioctl per request, even for lines already off; tries
+    /// every request and returns the first error.
+    fn clear(&mut self) -> Result<(), GpioLinesError> {
+        self.all_off()
+    }
+}
 impl Drop for GpioLines {
     fn drop(&mut self) {
         // Nothing can report an error from here; `release` does.
