@@ -1,9 +1,11 @@
 use core::time::Duration;
 
+use crate::error::at_most_longest;
 use crate::{Animation, Any, Cx, Instant, Pixel, ValidationError, Wait};
 
 /// Cuts an animation after a time limit. Built by [`timeout`] or [`Animation::timeout`].
 #[derive(Debug, Clone, PartialEq)]
+#[must_use = "animations do nothing unless played"]
 pub struct Timeout<A> {
     limit: Duration,
     body: A,
@@ -19,6 +21,17 @@ pub struct Timeout<A> {
 /// # Cancellation
 ///
 /// At the limit the body is dropped, so its LEDs go off at that instant.
+///
+/// # Errors
+///
+/// Validation refuses a limit longer than [`LONGEST`](crate::LONGEST)
+/// ([`ValidationErrorKind::TooLong`](crate::ValidationErrorKind::TooLong)): for no limit,
+/// play the body itself.
+///
+/// # Bounds
+///
+/// The body's bounds, capped at the limit: `min(limit, body.min)`,
+/// `min(limit, body.max)`.
 ///
 /// # Examples
 ///
@@ -52,7 +65,13 @@ impl<P: Pixel, A: Animation<P>> Animation<P> for Timeout<A> {
     }
 
     fn validate(&self, len: usize) -> Result<(), ValidationError> {
+        let _nested = crate::error::nest("timeout")?;
+        at_most_longest("timeout", "the limit", self.limit)?;
         self.body.validate(len).map_err(|e| e.inside("timeout"))
+    }
+
+    fn min_duration(&self) -> Duration {
+        self.body.min_duration().min(self.limit)
     }
 
     fn max_duration(&self) -> Option<Duration> {
