@@ -9,7 +9,7 @@ use crate::time::{LONGEST, MIN_STEP};
 /// How many combinators a program may nest: 128.
 ///
 /// Every level of nesting costs stack when the program is validated, polled and
-/// dropped (about 1.5 kB per level in a debug build, less in release). A program
+/// dropped (about 1.2 kB per level in a debug build, less in release). A program
 /// nested deeper than this is refused by validation with
 /// [`ValidationErrorKind::TooDeep`] before anything runs, instead of overflowing the
 /// player thread's stack half-way. Programs of exactly `MAX_DEPTH` nested combinators

@@ -1,12 +1,10 @@
-use core::future::poll_fn;
+use core::future::{Future, poll_fn};
 use core::pin::pin;
 use core::task::Poll;
 use core::time::Duration;
 
-use futures::future::maybe_done;
-
 use super::branches::Branches;
-use super::tuples::InOrder;
+use super::tuples::{InOrder, drop_child, started};
 use crate::{Animation, Cx, Instant, Pixel, ValidationError};
 
 /// Runs animations together until all have ended. Built by [`all`] or [`Animation::and`].
@@ -99,19 +97,19 @@ macro_rules! all_tuple {
     ($(($A:ident $i:tt $a:ident))+) => {
         impl<P: Pixel, $($A: Animation<P>),+> Animation<P> for All<($($A,)+)> {
             async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
-                $(let $a = pin!(maybe_done(self.0.$i.run(cx, start)));)+
+                $(let $a = pin!(started(|| self.0.$i.run(cx, start)));)+
                 // Declared last, dropped first: cancels the children in order.
                 let mut children = InOrder(($($a,)+));
+                let mut end = start;
                 poll_fn(|task| {
                     let c = &mut children.0;
-                    let mut done = true;
-                    $(done &= c.$i.as_mut().poll(task).is_ready();)+
-                    if !done {
-                        return Poll::Pending;
-                    }
-                    let mut end = start;
-                    $(end = end.max(c.$i.as_mut().take_output().expect("each child ends once"));)+
-                    Poll::Ready(end)
+                    $(if let Some(child) = c.$i.as_mut().as_pin_mut() {
+                        if let Poll::Ready(child_end) = child.poll(task) {
+                            end = end.max(child_end);
+                            drop_child(c.$i.as_mut()); // ended: dropped at once
+                        }
+                    })+
+                    if $(c.$i.is_none())&&+ { Poll::Ready(end) } else { Poll::Pending }
                 })
                 .await
             }

@@ -1,12 +1,10 @@
-use core::future::poll_fn;
+use core::future::{Future, poll_fn};
 use core::pin::pin;
 use core::task::Poll;
 use core::time::Duration;
 
-use futures::future::maybe_done;
-
 use super::branches::Branches;
-use super::tuples::{CancelAll, InOrder};
+use super::tuples::{CancelAll, InOrder, drop_child, started};
 use crate::{Animation, Cx, Instant, Pixel, ValidationError, ValidationErrorKind};
 
 /// Runs animations together until the first ends. Built by [`any`] or [`Animation::or`].
@@ -95,14 +93,17 @@ macro_rules! any_tuple {
     ($(($A:ident $i:tt $a:ident))+) => {
         impl<P: Pixel, $($A: Animation<P>),+> Animation<P> for Any<($($A,)+)> {
             async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
-                $(let $a = pin!(maybe_done(self.0.$i.run(cx, start)));)+
+                $(let $a = pin!(started(|| self.0.$i.run(cx, start)));)+
                 // Declared last, dropped first: cancels the children in order.
                 let mut children = InOrder(($($a,)+));
                 poll_fn(|task| {
                     let c = &mut children.0;
                     let mut winner = None;
-                    $(if c.$i.as_mut().poll(task).is_ready() {
-                        earliest(&mut winner, c.$i.as_mut().take_output().expect("each child ends once"));
+                    $(if let Some(child) = c.$i.as_mut().as_pin_mut() {
+                        if let Poll::Ready(end) = child.poll(task) {
+                            earliest(&mut winner, end);
+                            drop_child(c.$i.as_mut());
+                        }
                     })+
                     if winner.is_some() {
                         // The losers, at the winner's end, in the order they are listed.

@@ -1,3 +1,4 @@
+use core::pin::pin;
 use core::time::Duration;
 
 use crate::error::part_name;
@@ -94,37 +95,29 @@ pub(crate) fn validate_body<P: Pixel, A: Animation<P>>(
     Ok(())
 }
 
-/// Runs `body` from `start` until `passes` passes have run (`None`: forever). With more
-/// than one pass, a pass shorter than the body's `min_duration` panics: validation
-/// relied on that bound to rule out a spin.
-pub(crate) async fn run_passes<P: Pixel, A: Animation<P>>(
-    body: &A,
-    cx: &Cx<P>,
-    start: Instant,
-    passes: Option<u64>,
-    name: &str,
-) -> Instant {
-    let guarded = passes.is_none_or(|n| n >= 2);
-    let min = if guarded { body.min_duration() } else { Duration::ZERO };
-    let mut t = start;
-    let mut done = 0;
-    while passes.is_none_or(|n| done < n) {
-        let end = body.run(cx, t).await;
-        assert!(
-            !guarded || (end > t && end >= t + min),
-            "{name}: a pass of the body started at {t} and ended at {end}, earlier than its \
-             min_duration ({min:?}) promised, so the loop could spin without time passing; \
-             the body breaks the contract of `Animation::min_duration`: fix that bound"
-        );
-        t = end;
-        done += 1;
-    }
-    t
+/// Panics if a pass of a loop ended earlier than the body's `min_duration` promised:
+/// validation relied on that bound to rule out a spin.
+pub(crate) fn check_pass(name: &str, t: Instant, end: Instant, min: Duration) {
+    assert!(
+        end > t && end >= t + min,
+        "{name}: a pass of the body started at {t} and ended at {end}, earlier than its \
+         min_duration ({min:?}) promised, so the loop could spin without time passing; \
+         the body breaks the contract of `Animation::min_duration`: fix that bound"
+    );
 }
 
 impl<P: Pixel, A: Animation<P>> Animation<P> for Forever<A> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
-        run_passes(&self.0, cx, start, None, "forever").await
+        // The loop is written out here (and in `repeat`) rather than shared as an async
+        // fn: one future less per level keeps deeply nested programs' stack small in
+        // debug builds.
+        let min = self.0.min_duration();
+        let mut t = start;
+        loop {
+            let end = pin!(self.0.run(cx, t)).await;
+            check_pass("forever", t, end, min);
+            t = end;
+        }
     }
 
     fn validate(&self, len: usize) -> Result<(), ValidationError> {

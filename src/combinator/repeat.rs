@@ -1,6 +1,7 @@
+use core::pin::pin;
 use core::time::Duration;
 
-use super::forever::{run_passes, validate_body};
+use super::forever::{check_pass, validate_body};
 use crate::time::mul;
 use crate::{Animation, Cx, Instant, Pixel, ValidationError};
 
@@ -68,7 +69,19 @@ impl<A> Repeat<A> {
 
 impl<P: Pixel, A: Animation<P>> Animation<P> for Repeat<A> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
-        run_passes(&self.body, cx, start, Some(self.times), "repeat").await
+        let min = match self.times >= 2 {
+            true => Some(self.body.min_duration()),
+            false => None,
+        };
+        let mut t = start;
+        for _ in 0..self.times {
+            let end = pin!(self.body.run(cx, t)).await;
+            if let Some(min) = min {
+                check_pass("repeat", t, end, min);
+            }
+            t = end;
+        }
+        t
     }
 
     fn validate(&self, len: usize) -> Result<(), ValidationError> {

@@ -1,3 +1,4 @@
+use core::pin::pin;
 use core::time::Duration;
 
 use crate::{Animation, Cx, Instant, Pixel, ValidationError};
@@ -89,7 +90,9 @@ macro_rules! sequence_tuple {
         impl<P: Pixel, $($A: Animation<P>),+> Animation<P> for Sequence<($($A,)+)> {
             async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
                 let t = start;
-                $(let t = self.0.$i.run(cx, t).await;)+
+                // `pin!` builds each child's future in place: `.await` on the call
+                // would keep a child-sized temporary in this frame (debug builds).
+                $(let t = pin!(self.0.$i.run(cx, t)).await;)+
                 t
             }
 

@@ -5,8 +5,6 @@
 use core::future::Future;
 use core::pin::Pin;
 
-use futures::future::MaybeDone;
-
 use crate::{Animation, Pixel, ValidationError};
 
 /// Validates each child of a list, naming the failing one as `combinator[i]`.
@@ -44,8 +42,26 @@ macro_rules! for_tuples {
     };
 }
 
+/// A child's future, in an `Option` so that it can be dropped as soon as it ends.
+///
+/// Built in this function's frame, which is gone before the child is first polled: a
+/// caller writing `Some(child.run(..))` keeps a temporary of the child's size in its
+/// own frame for as long as it runs, and in a debug build those temporaries add up to
+/// a stack quadratic in the depth of a statically nested program.
+pub(super) fn started<F>(run: impl FnOnce() -> F) -> Option<F> {
+    Some(run())
+}
+
+/// Drops a child that ended, in this function's frame: `slot.set(None)` written in the
+/// caller would keep a child-sized `None` in the caller's frame (see [`started`]).
+pub(super) fn drop_child<F>(mut slot: Pin<&mut Option<F>>) {
+    slot.set(None);
+}
+
 /// The pinned children of a running tuple combinator (`all`, `any`), dropped in
-/// declaration order.
+/// declaration order. Each child is an `Option` of its future, set to `None` (dropped)
+/// as soon as it ends or is cancelled. (Not `futures`' `MaybeDone`: one temporary less
+/// per level keeps the stack of deeply nested programs small in debug builds.)
 ///
 /// Children pinned as separate locals would be dropped last-first when the run is
 /// dropped (Rust drops locals in reverse), so a cancelled `any((a, b, c))` would switch
@@ -66,9 +82,9 @@ pub(super) trait CancelAll {
 
 macro_rules! cancel_tuple {
     ($(($A:ident $i:tt $a:ident))+) => {
-        impl<'p, $($A: Future),+> CancelAll for ($(Pin<&'p mut MaybeDone<$A>>,)+) {
+        impl<'p, $($A: Future),+> CancelAll for ($(Pin<&'p mut Option<$A>>,)+) {
             fn cancel_all(&mut self) {
-                $(self.$i.as_mut().set(MaybeDone::Gone);)+
+                $(self.$i.set(None);)+
             }
         }
     };
