@@ -76,6 +76,25 @@ use crate::{Cx, Instant, Pixel, ValidationError};
 /// ");
 /// ```
 ///
+/// For a periodic schedule, [`Cx::ticker`] gives step `k` at `start + k·period` and,
+/// after a stall, jumps to the step due now in O(1) instead of running every missed
+/// step.
+///
+/// # A value, not a run
+///
+/// Building an animation does nothing: it plays only when a [`Driver`](crate::Driver)
+/// or a [`Player`](crate::Player) runs it. Every animation type is `#[must_use]`, so a
+/// program built and dropped is a warning:
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// use blinken::prelude::*;
+///
+/// fn main() {
+///     blink::<bool>(0, ms(100)).times(3); // error: unused `Blink` that must be used
+/// }
+/// ```
+///
 /// # Cancellation
 ///
 /// Dropping a running future cancels the run at that instant: the loser of
@@ -258,8 +277,11 @@ pub trait DynAnimation<P: Pixel> {
     /// As [`Animation::validate`].
     fn validate_dyn(&self, len: usize) -> Result<(), ValidationError>;
 
-    /// [`Animation::min_duration`].
-    fn min_duration_dyn(&self) -> Duration;
+    /// [`Animation::min_duration`]. The default, zero, is "unknown" (kept for types
+    /// that implement this trait by hand; every [`Animation`] forwards its own).
+    fn min_duration_dyn(&self) -> Duration {
+        Duration::ZERO
+    }
 
     /// [`Animation::max_duration`].
     fn max_duration_dyn(&self) -> Option<Duration>;
