@@ -52,8 +52,8 @@ pub struct Cx<P> {
     dirty: RefCell<Vec<usize>>,
     /// Sleeps started, for [`Cx::sleeps_started`].
     sleeps: Cell<u64>,
-    /// A sleep until [`Instant::MAX`] was polled: the run reached the end of the timeline.
-    end_of_time: Cell<bool>,
+    /// How many live sleeps wait for [`Instant::MAX`]: the end of the timeline.
+    at_end_of_time: Cell<usize>,
 }
 
 impl<P: Pixel> Cx<P> {
@@ -65,7 +65,7 @@ impl<P: Pixel> Cx<P> {
             marked: (0..len).map(|_| Cell::new(false)).collect(),
             dirty: RefCell::new(Vec::with_capacity(len)),
             sleeps: Cell::new(0),
-            end_of_time: Cell::new(false),
+            at_end_of_time: Cell::new(0),
         }
     }
 
@@ -96,9 +96,10 @@ impl<P: Pixel> Cx<P> {
         Sleep {
             now: &self.now,
             timers: &self.timers,
-            end_of_time: &self.end_of_time,
+            at_end_of_time: &self.at_end_of_time,
             deadline,
             key: None,
+            waits_for_end: false,
         }
     }
 
@@ -254,9 +255,9 @@ impl<P: Pixel> Cx<P> {
         &self.timers
     }
 
-    /// Whether a sleep until [`Instant::MAX`] was polled since the last call; clears it.
-    pub(crate) fn take_end_of_time(&self) -> bool {
-        self.end_of_time.replace(false)
+    /// Whether a live sleep waits for [`Instant::MAX`], which never comes.
+    pub(crate) fn waits_for_end_of_time(&self) -> bool {
+        self.at_end_of_time.get() > 0
     }
 }
 
@@ -278,9 +279,11 @@ impl<P: Pixel> fmt::Debug for Cx<P> {
 pub struct Sleep<'a> {
     now: &'a Cell<Instant>,
     timers: &'a RefCell<Timers>,
-    end_of_time: &'a Cell<bool>,
+    at_end_of_time: &'a Cell<usize>,
     deadline: Instant,
     key: Option<TimerKey>,
+    /// Counted in `at_end_of_time` (the deadline is `Instant::MAX`).
+    waits_for_end: bool,
 }
 
 impl Sleep<'_> {
@@ -298,7 +301,10 @@ impl Future for Sleep<'_> {
         if this.deadline == Instant::MAX {
             // "Never": no timer, so a virtual clock has nothing to jump to and a real
             // one sleeps until something else happens.
-            this.end_of_time.set(true);
+            if !this.waits_for_end {
+                this.waits_for_end = true;
+                this.at_end_of_time.set(this.at_end_of_time.get() + 1);
+            }
             return Poll::Pending;
         }
         if this.now.get() >= this.deadline {
@@ -318,6 +324,9 @@ impl Future for Sleep<'_> {
 
 impl Drop for Sleep<'_> {
     fn drop(&mut self) {
+        if self.waits_for_end {
+            self.at_end_of_time.set(self.at_end_of_time.get() - 1);
+        }
         if let Some(key) = self.key.take() {
             // A sleep may outlive a panicking poll that holds the borrow; then the
             // driver discards the whole queue anyway.

@@ -242,10 +242,9 @@ impl<O: Output, C: Clock> Driver<O, C> {
         }
         self.cx.set_now(start);
         self.cx.timers().borrow_mut().clear();
-        self.cx.take_end_of_time();
         let future = pin!(animation.run(&self.cx, start));
         match self.engine.drive(&self.cx, future, limit, keep_going) {
-            Err(RunError::Idle { .. }) if self.cx.take_end_of_time() => {
+            Err(RunError::Idle { .. }) if self.cx.waits_for_end_of_time() => {
                 Err(RunError::Idle { at: Instant::MAX })
             }
             result => result,

@@ -97,6 +97,11 @@ fn a_sleep_until_the_end_of_the_timeline_never_completes() {
     assert_eq!(driver.run_for(&forever_asleep, secs(5)).unwrap(), RunEnd::Stopped(at_ms(5000)));
     driver.flush().unwrap();
     driver.output().assert_timeline("0.000000 #\n5.000000 .");
+    // A sleep until the end that was cancelled does not count: this run waits for
+    // nothing at 5 ms.
+    let pending = from_fn(async |_: &Cx<bool>, _: Instant| core::future::pending().await);
+    let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
+    assert_eq!(idle_at(driver.run(&any((&forever_asleep, wait(ms(5)))).then(pending))), at_ms(5));
 }
 
 #[test]
