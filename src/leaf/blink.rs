@@ -133,9 +133,12 @@ impl<P: Pixel> Animation<P> for Blink<P> {
         while last.is_none_or(|last| edge < last) {
             cx.fill(&self.leds, if edge % 2 == 0 { self.value } else { P::OFF });
             let next = edge.saturating_add(1);
-            cx.sleep_until(self.edge_at(start, next)).await;
-            // Late? Jump to the edge due now; on time, this is `next`.
-            edge = self.edge_due(start, cx.now()).max(next);
+            let due = cx.sleep_until(self.edge_at(start, next)).await;
+            // Late? Jump to the edge due now (one division); on time, this is `next`.
+            edge = match cx.now() == due {
+                true => next,
+                false => self.edge_due(start, cx.now()).max(next),
+            };
         }
         start.add_times(self.period(), self.times.unwrap_or(u64::MAX))
     }
