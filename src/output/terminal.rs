@@ -162,7 +162,7 @@ impl Shade for Dot {
 /// The first write hides the cursor and prints the grid (one `●` per LED, LEDs
 /// separated by a space) and, unless turned off with [`Terminal::show_time`], a status
 /// line with the frame's time (seconds since the first frame, as the
-/// [`Recorder`](crate::Recorder) prints them). Every later write moves the cursor back
+/// [`Recorder`](crate::output::Recorder) prints them). Every later write moves the cursor back
 /// up to the grid's first line and draws over it: the whole frame is assembled in one
 /// reused buffer and sent with a single `write_all` and `flush`, and the screen is
 /// never cleared, so nothing flickers. Each line ends by clearing the rest of it.
