@@ -30,7 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Play one animation to its end, awaiting it without blocking the runtime.
     handle.play(demos::any_on_demo())?;
     let end = handle.wait_async().await;
-    assert!(matches!(end, Some(Event::Finished { .. })));
+    assert!(matches!(end, Ok(Event::Finished { .. })));
 
     // Swap on timers; each play replaces the previous one at once.
     handle.play(cycle(board.outer_ring(), ms(50)))?;

@@ -107,6 +107,9 @@ impl<O: Output, C: Clock> Driver<O, C> {
                 output,
                 clock,
                 shown: vec![O::Pixel::OFF; len],
+                frame: vec![O::Pixel::OFF; len],
+                failed: false,
+                output_panicked: false,
                 changed: Vec::with_capacity(len),
                 full_write: true,
                 due: Vec::new(),
@@ -168,10 +171,15 @@ impl<O: Output, C: Clock> Driver<O, C> {
     }
 
     /// Plays `animation` until it ends, until `limit` if given, or until
-    /// `keep_going` returns false. `keep_going` is asked after every wait of the
-    /// clock, so a clock woken through its [`Interrupt`](crate::Interrupt) lets the
-    /// caller stop the run at once: this is how a [`Player`](crate::Player) swaps
-    /// animations.
+    /// `keep_going` returns false. `keep_going` is asked before every wait of the
+    /// clock and after every wake-up, so a request that arrives while the animation is
+    /// being polled is seen before the driver sleeps, and a clock woken through its
+    /// [`Interrupt`](crate::Interrupt) lets the caller stop the run at once: this is
+    /// how a [`Player`](crate::Player) swaps animations.
+    ///
+    /// When `keep_going` says no, the animation is dropped (its leaves switch their
+    /// LEDs off in the frame) and the frame of that instant is **not** written: the
+    /// next run or [`Driver::flush`] writes it, so that a swap is one write.
     ///
     /// # Errors
     ///
@@ -208,9 +216,11 @@ impl<O: Output, C: Clock> Driver<O, C> {
 
     /// After a panic unwound through a run: forget its timers and send the whole frame
     /// with the next write, whatever state the output was left in.
-    pub(crate) fn recover(&mut self) {
+    /// Returns whether the panic came from the output (in a write).
+    pub(crate) fn recover(&mut self) -> bool {
         self.cx.timers().borrow_mut().clear();
         self.engine.full_write = true;
+        core::mem::take(&mut self.engine.output_panicked)
     }
 
     /// Writes the frame buffer to the output if it differs from what the output shows
@@ -236,9 +246,17 @@ impl<O: Output, C: Clock> Driver<O, C> {
         self.flush()
     }
 
-    /// What the output shows: the last frame written successfully.
+    /// What the output shows: the last frame it accepted. After a failed write the
+    /// device may show something else (see [`Driver::write_failed`]).
     pub fn shown(&self) -> &[O::Pixel] {
         &self.engine.shown
+    }
+
+    /// Whether the last write failed. The output then may not show [`Driver::shown`]
+    /// nor the frame being built; the next [`Driver::flush`] sends every LED again,
+    /// also when nothing changed since.
+    pub fn write_failed(&self) -> bool {
+        self.engine.failed
     }
 
     /// The clock's current instant.
@@ -285,8 +303,14 @@ enum Limit {
 struct Engine<O: Output, C> {
     output: O,
     clock: C,
-    /// What the output shows.
+    /// What the output shows: the last frame it accepted.
     shown: Vec<O::Pixel>,
+    /// The frame being sent (equal to `shown` after a successful write).
+    frame: Vec<O::Pixel>,
+    /// The last write failed: the output may show anything.
+    failed: bool,
+    /// The last write panicked (until [`Driver::recover`]).
+    output_panicked: bool,
     /// Indices changed in the current flush (reused buffer).
     changed: Vec<usize>,
     /// The next write sends every LED: first write, or after a failed one.
@@ -315,6 +339,13 @@ impl<O: Output, C: Clock> Engine<O, C> {
                     self.flush(cx).map_err(output_error(now))?;
                     return Ok(RunEnd::Finished(end));
                 }
+            }
+            // Asked before every sleep, not only after one: a request that arrived while
+            // the animation was being polled must not wait for the next deadline. The
+            // frame of this instant is left for whoever runs next, so that a swap is
+            // still one write.
+            if !keep_going() {
+                return Ok(RunEnd::Interrupted(now));
             }
             self.flush(cx).map_err(output_error(now))?;
             if limit.is_some_and(|limit| now >= limit) {
@@ -349,19 +380,22 @@ impl<O: Output, C: Clock> Engine<O, C> {
         }
     }
 
+    /// Sends what changed since the last successful write (everything after a failed
+    /// one); `shown` moves only when the output accepted the frame.
     fn flush(&mut self, cx: &Cx<O::Pixel>) -> Result<(), O::Error> {
         self.changed.clear();
+        let (frame, shown, changed) = (&mut self.frame, &self.shown, &mut self.changed);
         if self.full_write {
             cx.drain_dirty(|_, _| {});
-            for (shown, pixel) in self.shown.iter_mut().zip(cx.pixels()) {
-                *shown = pixel;
+            for (slot, pixel) in frame.iter_mut().zip(cx.pixels()) {
+                *slot = pixel;
             }
-            self.changed.extend(0..self.shown.len());
+            changed.extend(0..frame.len());
         } else {
-            let (shown, changed) = (&mut self.shown, &mut self.changed);
+            // Between writes `frame == shown` everywhere but at the dirty indices.
             cx.drain_dirty(|i, pixel| {
+                frame[i] = pixel;
                 if shown[i] != pixel {
-                    shown[i] = pixel;
                     changed.push(i);
                 }
             });
@@ -370,9 +404,27 @@ impl<O: Output, C: Clock> Engine<O, C> {
             }
             changed.sort_unstable();
         }
-        let frame = Frame { pixels: &self.shown, changed: &self.changed, at: cx.now() };
-        self.output.write(frame).inspect_err(|_| self.full_write = true)?;
+        let frame = Frame { pixels: &self.frame, changed: &self.changed, at: cx.now() };
+        // A backend that panics leaves the device in an unknown state: mark it so
+        // before the panic goes on (a player catches it and keeps serving).
+        let written =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.output.write(frame)))
+                .unwrap_or_else(|panic| {
+                    self.full_write = true;
+                    self.failed = true;
+                    self.output_panicked = true;
+                    std::panic::resume_unwind(panic)
+                });
+        if let Err(error) = written {
+            self.full_write = true;
+            self.failed = true;
+            return Err(error);
+        }
+        for &i in &self.changed {
+            self.shown[i] = self.frame[i];
+        }
         self.full_write = false;
+        self.failed = false;
         Ok(())
     }
 }

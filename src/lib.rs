@@ -104,7 +104,8 @@ pub use output::{Output, Recorder, Terminal};
 pub use output::{PinError, Pins};
 pub use pixel::{Pixel, RGB8};
 pub use player::{
-    Event, Events, PlayError, PlayId, Player, PlayerHandle, ShutdownError, StopReason,
+    Event, Events, PlayError, PlayId, Player, PlayerHandle, Playing, ShutdownError, StopReason,
+    WaitError,
 };
 pub use time::{Instant, ms, secs};
 

@@ -470,7 +470,7 @@ mod spi {
         let strip = Apa102Spi::with_config(bus.clone(), 2, config).unwrap();
         let mut driver = Driver::new(strip, VirtualClock::new());
         driver.run(&on(1).color(blue).timeout(ms(50))).unwrap();
-        let _ = driver.into_output().into_bus();
+        let _ = driver.into_output().into_inner();
         bus.done();
     }
 
@@ -637,10 +637,10 @@ mod spi {
                 .starts_with("the SPI bus failed to flush a 2-LED APA102 frame: ModeFault")
         );
 
-        // release hands the bus back with the error.
-        let (bus, err) = strip.release().unwrap_err();
-        assert_eq!(err.kind(), Some(ErrorKind::ModeFault));
-        assert_eq!(bus.log.len(), 2);
+        // release hands the output (and through it the bus) back with the error.
+        let err = strip.release().unwrap_err();
+        assert_eq!(err.source.kind(), Some(ErrorKind::ModeFault));
+        assert_eq!(err.output.into_inner().log.len(), 2);
     }
 
     #[test]

@@ -111,11 +111,11 @@ fn release_switches_off_and_into_inner_does_not() {
 }
 
 #[test]
-fn all_off_tries_every_pin_and_reports_the_first_error() {
+fn clear_tries_every_pin_and_reports_the_first_error() {
     let broken = || Transaction::set(Low).with_error(MockError::Io(IoErrorKind::BrokenPipe));
     let mut mocks = [pin(&[Low]), Mock::new(&[broken()]), Mock::new(&[broken()]), pin(&[Low])];
     let mut pins = Pins::new(mocks.to_vec());
-    let err: PinError<MockError> = pins.all_off().unwrap_err();
+    let err: PinError<MockError> = Output::clear(&mut pins).unwrap_err();
     assert_eq!((err.led(), err.state()), (1, PinState::Low));
     let _ = pins.into_inner();
     done(&mut mocks);

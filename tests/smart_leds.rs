@@ -94,9 +94,9 @@ fn release_switches_off_and_returns_the_writer() {
     assert_eq!(fake.frames, [vec![RED, GREEN], vec![OFF, OFF]]);
 
     let leds = SmartLeds::new(Fake { fail_on: Some(0), ..Fake::default() }, 2);
-    let (fake, err) = leds.release().unwrap_err();
-    assert_eq!(err, SmartLedsError::new(2, "data line stuck"));
-    assert!(fake.frames.is_empty());
+    let err = leds.release().unwrap_err();
+    assert_eq!(err.source, SmartLedsError::new(2, "data line stuck"));
+    assert!(err.output.into_inner().frames.is_empty());
 
     // into_writer writes nothing.
     let fake = SmartLeds::new(Fake::default(), 2).into_writer();

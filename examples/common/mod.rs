@@ -237,10 +237,8 @@ where
     let output = player.shutdown().map_err(|e| e.to_string())?;
     drop(output);
     match end {
-        Some(Event::OutputFailed { error, .. }) => {
-            Err(format!("the output failed: {error}").into())
-        }
-        Some(Event::Panicked { message, .. }) => {
+        Ok(Event::OutputFailed { error, .. }) => Err(format!("the output failed: {error}").into()),
+        Ok(Event::Panicked { message, .. }) => {
             Err(format!("the animation panicked: {message}").into())
         }
         _ => Ok(()),

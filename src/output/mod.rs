@@ -17,6 +17,7 @@ pub use gpio_cdev::*;
 #[cfg(feature = "embedded-hal")]
 pub use pins::*;
 pub use recorder::{Recorder, Step};
+
 #[cfg(feature = "rppal")]
 pub use rpi::*;
 #[cfg(feature = "smart-leds")]
@@ -42,6 +43,21 @@ pub struct Frame<'a, P> {
 /// Backends implement two methods: [`Output::len`] and [`Output::write`]. The driver
 /// calls `write` once per round of wake-ups in which anything changed, so every change
 /// due at one instant reaches the device in one write.
+///
+/// # Ending: one vocabulary for every backend
+///
+/// - [`Output::clear`] switches every LED off now (a provided method: one full frame
+///   of [`Pixel::OFF`]; backends may do it better).
+/// - A hardware backend's `release(self)` switches everything off and then gives back
+///   what it was made of (the pins, the SPI bus, the writer; nothing for GPIO lines,
+///   which go back to the kernel); when the switch-off fails it returns a
+///   [`ReleaseError`] that hands the output back with the error, so nothing is lost.
+/// - Its `into_inner(self)` gives that back at once, with no I/O: the LEDs keep
+///   showing what they show.
+/// - Dropping a backend does no I/O (a failure there could only be swallowed), except
+///   for GPIO lines, which the kernel would otherwise leave driven: those switch off
+///   on drop, best effort. A [`Player`](crate::Player) clears its output when it
+///   shuts down and reports a failure.
 ///
 /// # Errors
 ///
@@ -95,6 +111,33 @@ pub trait Output {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Switches every LED off now, outside any driver (a driver does not know about
+    /// this write; while one plays, use [`Driver::clear`](crate::Driver::clear)).
+    ///
+    /// The default writes one frame of [`Pixel::OFF`] with every index changed, at
+    /// [`Instant::ZERO`].
+    ///
+    /// # Errors
+    ///
+    /// The backend's error.
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        let pixels = vec![Self::Pixel::OFF; self.len()];
+        let changed: Vec<usize> = (0..pixels.len()).collect();
+        self.write(Frame { pixels: &pixels, changed: &changed, at: Instant::ZERO })
+    }
+}
+
+/// Switching off before a release failed; the output is handed back as it is, with
+/// the error (see [`Output`], "Ending").
+#[derive(Debug, thiserror::Error)]
+#[error("switching the LEDs off before releasing the output failed; the output is handed back")]
+pub struct ReleaseError<O, E> {
+    /// The output, to retry or to take apart with `into_inner`.
+    pub output: O,
+    /// Why switching off failed.
+    #[source]
+    pub source: E,
 }
 
 impl<O: Output + ?Sized> Output for &mut O {
@@ -106,6 +149,9 @@ impl<O: Output + ?Sized> Output for &mut O {
     fn write(&mut self, frame: Frame<'_, Self::Pixel>) -> Result<(), Self::Error> {
         (**self).write(frame)
     }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        (**self).clear()
+    }
 }
 
 impl<O: Output + ?Sized> Output for Box<O> {
@@ -116,5 +162,8 @@ impl<O: Output + ?Sized> Output for Box<O> {
     }
     fn write(&mut self, frame: Frame<'_, Self::Pixel>) -> Result<(), Self::Error> {
         (**self).write(frame)
+    }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        (**self).clear()
     }
 }

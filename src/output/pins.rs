@@ -4,7 +4,7 @@ use core::fmt;
 
 use embedded_hal::digital::{ErrorKind, OutputPin, PinState};
 
-use super::{Frame, Output};
+use super::{Frame, Output, ReleaseError};
 
 /// LEDs on embedded-hal [`OutputPin`]s: LED `i` is pin `i`.
 ///
@@ -125,15 +125,26 @@ impl<P: OutputPin> Pins<P> {
         &mut self.pins
     }
 
-    /// Switches every LED off now, trying every pin; returns the first error.
-    ///
-    /// The driver does not know about this write; use it when the program is over (or
-    /// use [`Driver::clear`](crate::Driver::clear) while it plays).
+    /// Switches every LED off, then gives the pins back.
     ///
     /// # Errors
     ///
-    /// The first pin that failed, as a [`PinError`].
-    pub fn all_off(&mut self) -> Result<(), PinError<P::Error>> {
+    /// If a pin fails to switch off (every pin is tried): the [`ReleaseError`] holds
+    /// these `Pins` and the first error.
+    pub fn release(mut self) -> Result<Vec<P>, ReleaseError<Self, PinError<P::Error>>> {
+        match self.all_off() {
+            Ok(()) => Ok(self.into_inner()),
+            Err(source) => Err(ReleaseError { output: self, source }),
+        }
+    }
+
+    /// Gives the pins back as they are, without switching anything off.
+    pub fn into_inner(mut self) -> Vec<P> {
+        core::mem::take(&mut self.pins)
+    }
+
+    /// Every pin off, each tried; the first error.
+    fn all_off(&mut self) -> Result<(), PinError<P::Error>> {
         let mut result = Ok(());
         for led in 0..self.pins.len() {
             if let (Err(error), Ok(())) = (self.set(led, false), &result) {
@@ -141,22 +152,6 @@ impl<P: OutputPin> Pins<P> {
             }
         }
         result
-    }
-
-    /// Switches every LED off and gives the pins back.
-    ///
-    /// # Errors
-    ///
-    /// The first pin that failed to switch off; the pins are dropped then. To keep them
-    /// whatever happens, call [`Pins::all_off`] and then [`Pins::into_inner`].
-    pub fn release(mut self) -> Result<Vec<P>, PinError<P::Error>> {
-        self.all_off()?;
-        Ok(self.into_inner())
-    }
-
-    /// Gives the pins back as they are, without switching anything off.
-    pub fn into_inner(mut self) -> Vec<P> {
-        core::mem::take(&mut self.pins)
     }
 
     fn set(&mut self, led: usize, on: bool) -> Result<(), PinError<P::Error>> {
@@ -246,6 +241,12 @@ where
             self.set(led, frame.pixels[led])?;
         }
         Ok(())
+    }
+
+    /// Switches every pin off, trying every one even after a failure; returns the
+    /// first error.
+    fn clear(&mut self) -> Result<(), PinError<P::Error>> {
+        self.all_off()
     }
 }
 

@@ -64,7 +64,7 @@ impl<P: Pixel> Recorder<P> {
     }
 
     /// Forgets what was recorded.
-    pub fn clear(&mut self) {
+    pub fn forget(&mut self) {
         self.steps.clear();
     }
 
@@ -135,6 +135,14 @@ impl<P: Pixel> Output for Recorder<P> {
 
     fn write(&mut self, frame: Frame<'_, P>) -> Result<(), Infallible> {
         self.steps.push(Step { at: frame.at, pixels: frame.pixels.into() });
+        Ok(())
+    }
+
+    /// Records an all-off step at the instant of the last step (a recorder has no
+    /// clock of its own).
+    fn clear(&mut self) -> Result<(), Infallible> {
+        let at = self.steps.last().map_or(Instant::ZERO, |s| s.at);
+        self.steps.push(Step { at, pixels: vec![P::OFF; self.len].into() });
         Ok(())
     }
 }

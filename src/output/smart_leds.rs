@@ -5,7 +5,7 @@ use core::iter;
 
 use smart_leds_trait::SmartLedsWrite;
 
-use super::{Frame, Output};
+use super::{Frame, Output, ReleaseError};
 use crate::{Pixel, RGB8};
 
 /// A [`smart_leds_trait::SmartLedsWrite`] driver (WS2812 / NeoPixel, SK6812, ...) as
@@ -156,25 +156,22 @@ where
         self.writer.write(pixels).map_err(|error| SmartLedsError::new(self.len, error))
     }
 
-    /// Switches every LED off.
-    ///
-    /// # Errors
-    ///
-    /// The driver's error, wrapped.
-    pub fn clear(&mut self) -> Result<(), SmartLedsError<W::Error>> {
-        self.show(&[])
-    }
-
     /// Switches every LED off, then gives the driver back.
     ///
     /// # Errors
     ///
-    /// If the all-off frame cannot be sent: the driver, with the error.
-    pub fn release(mut self) -> Result<W, (W, SmartLedsError<W::Error>)> {
-        match self.clear() {
+    /// If the all-off frame cannot be sent: a [`ReleaseError`] with this output (its
+    /// writer through [`SmartLeds::into_inner`]) and the error.
+    pub fn release(mut self) -> Result<W, ReleaseError<Self, SmartLedsError<W::Error>>> {
+        match self.show(&[]) {
             Ok(()) => Ok(self.writer),
-            Err(err) => Err((self.writer, err)),
+            Err(source) => Err(ReleaseError { output: self, source }),
         }
+    }
+
+    /// Gives the writer back without writing anything: the strip keeps its last frame.
+    pub fn into_inner(self) -> W {
+        self.writer
     }
 }
 
@@ -193,6 +190,10 @@ where
 
     fn write(&mut self, frame: Frame<'_, RGB8>) -> Result<(), Self::Error> {
         self.show(frame.pixels)
+    }
+
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.show(&[])
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::{Arc, Condvar, Mutex, Weak};
 use futures::Stream;
 
 use super::PlayId;
-use crate::Instant;
+use crate::{Instant, ValidationError};
 
 /// Something that happened in a player, with the instant and the play request.
 #[derive(Debug, Clone)]
@@ -49,8 +49,8 @@ pub enum Event {
         /// The backend's error.
         error: Arc<dyn Error + Send + Sync>,
     },
-    /// The animation of play request `id` panicked; it was dropped (its LEDs went off)
-    /// and the player goes on serving.
+    /// The animation of play request `id` panicked (in a poll, or when its value was
+    /// dropped); it was dropped (its LEDs went off) and the player goes on serving.
     Panicked {
         /// The play request.
         id: PlayId,
@@ -58,6 +58,43 @@ pub enum Event {
         at: Instant,
         /// The panic message.
         message: String,
+    },
+    /// Play request `id` was accepted but never started: the player shut down first.
+    Skipped {
+        /// The play request.
+        id: PlayId,
+        /// When it was dropped.
+        at: Instant,
+        /// Why.
+        reason: StopReason,
+    },
+    /// Play request `id` was refused by the player thread itself, although
+    /// [`PlayerHandle::play`](super::PlayerHandle::play) had accepted it: it cannot play
+    /// on this player's clock (an endless program on a virtual clock). Nothing changed.
+    Refused {
+        /// The play request.
+        id: PlayId,
+        /// When it was refused.
+        at: Instant,
+        /// Why.
+        error: ValidationError,
+    },
+    /// A write succeeded again after [`Event::OutputFailed`]: the output shows the
+    /// frame again. While a write is failing, the player retries it (10 ms after the
+    /// failure, then doubling up to 1 s) so that an LED whose "off" was lost does not
+    /// stay lit.
+    OutputRecovered {
+        /// The instant of the frame that was written.
+        at: Instant,
+    },
+    /// This subscriber did not keep up: `missed` events were dropped, the oldest first,
+    /// to keep its queue within its capacity. The events after this one are the ones
+    /// kept.
+    Lagged {
+        /// How many events were lost.
+        missed: u64,
+        /// The instant of the last event lost.
+        at: Instant,
     },
 }
 
@@ -84,8 +121,11 @@ impl Event {
             Event::Started { id, .. }
             | Event::Finished { id, .. }
             | Event::Stopped { id, .. }
-            | Event::Panicked { id, .. } => Some(*id),
+            | Event::Panicked { id, .. }
+            | Event::Skipped { id, .. }
+            | Event::Refused { id, .. } => Some(*id),
             Event::OutputFailed { id, .. } => *id,
+            Event::OutputRecovered { .. } | Event::Lagged { .. } => None,
         }
     }
 
@@ -96,7 +136,11 @@ impl Event {
             | Event::Finished { at, .. }
             | Event::Stopped { at, .. }
             | Event::OutputFailed { at, .. }
-            | Event::Panicked { at, .. } => *at,
+            | Event::Panicked { at, .. }
+            | Event::Skipped { at, .. }
+            | Event::Refused { at, .. }
+            | Event::OutputRecovered { at }
+            | Event::Lagged { at, .. } => *at,
         }
     }
 
@@ -111,20 +155,53 @@ impl Event {
 /// Receives every event from the moment it was created. Blocking ([`Events::recv`]),
 /// polling ([`Events::try_recv`]) or async (it is a [`Stream`]); it ends when the player
 /// has shut down and every event was read.
+///
+/// # Bounds
+///
+/// A subscription keeps at most its capacity of unread events
+/// ([`Events::CAPACITY`] unless chosen with
+/// [`PlayerHandle::events_with_capacity`](super::PlayerHandle::events_with_capacity)).
+/// When a new event finds it full, the oldest unread event is dropped; the next read
+/// then returns [`Event::Lagged`] with the number lost before the events kept. A
+/// subscriber that never reads costs at most its capacity, and never slows the player.
 #[derive(Debug)]
 pub struct Events(Arc<Queue>);
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Queue {
     state: Mutex<QueueState>,
     ready: Condvar,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct QueueState {
     events: VecDeque<Event>,
+    capacity: usize,
+    /// Events dropped since the last read, and the instant of the last of them.
+    missed: u64,
+    missed_at: Instant,
     closed: bool,
     waker: Option<Waker>,
+}
+
+impl QueueState {
+    fn pop(&mut self) -> Option<Event> {
+        if self.missed > 0 {
+            let missed = core::mem::take(&mut self.missed);
+            return Some(Event::Lagged { missed, at: self.missed_at });
+        }
+        self.events.pop_front()
+    }
+
+    fn push(&mut self, event: &Event) {
+        if self.events.len() >= self.capacity {
+            if let Some(lost) = self.events.pop_front() {
+                self.missed += 1;
+                self.missed_at = lost.at();
+            }
+        }
+        self.events.push_back(event.clone());
+    }
 }
 
 impl Queue {
@@ -134,11 +211,14 @@ impl Queue {
 }
 
 impl Events {
+    /// How many unread events a subscription keeps by default.
+    pub const CAPACITY: usize = 1024;
+
     /// Waits for the next event; `None` once the player is gone and all was read.
     pub fn recv(&self) -> Option<Event> {
         let mut state = self.0.lock();
         loop {
-            if let Some(event) = state.events.pop_front() {
+            if let Some(event) = state.pop() {
                 return Some(event);
             }
             if state.closed {
@@ -153,7 +233,7 @@ impl Events {
         let mut state = self.0.lock();
         let give_up = std::time::Instant::now() + timeout;
         loop {
-            if let Some(event) = state.events.pop_front() {
+            if let Some(event) = state.pop() {
                 return Some(event);
             }
             let left = give_up.saturating_duration_since(std::time::Instant::now());
@@ -171,7 +251,19 @@ impl Events {
 
     /// The next event if there is one.
     pub fn try_recv(&self) -> Option<Event> {
-        self.0.lock().events.pop_front()
+        self.0.lock().pop()
+    }
+
+    /// How many events are waiting to be read (not counting a pending
+    /// [`Event::Lagged`]).
+    pub fn len(&self) -> usize {
+        self.0.lock().events.len()
+    }
+
+    /// Whether no event is waiting.
+    pub fn is_empty(&self) -> bool {
+        let state = self.0.lock();
+        state.events.is_empty() && state.missed == 0
     }
 }
 
@@ -180,7 +272,7 @@ impl Stream for Events {
 
     fn poll_next(self: Pin<&mut Self>, task: &mut Context<'_>) -> Poll<Option<Event>> {
         let mut state = self.0.lock();
-        if let Some(event) = state.events.pop_front() {
+        if let Some(event) = state.pop() {
             return Poll::Ready(Some(event));
         }
         if state.closed {
@@ -196,8 +288,18 @@ impl Stream for Events {
 pub(crate) struct Subscribers(Mutex<Vec<Weak<Queue>>>);
 
 impl Subscribers {
-    pub(crate) fn subscribe(&self) -> Events {
-        let queue = Arc::new(Queue::default());
+    pub(crate) fn subscribe(&self, capacity: usize) -> Events {
+        let queue = Arc::new(Queue {
+            state: Mutex::new(QueueState {
+                events: VecDeque::new(),
+                capacity,
+                missed: 0,
+                missed_at: Instant::ZERO,
+                closed: false,
+                waker: None,
+            }),
+            ready: Condvar::new(),
+        });
         self.lock().push(Arc::downgrade(&queue));
         Events(queue)
     }
@@ -206,7 +308,7 @@ impl Subscribers {
         self.lock().retain(|queue| {
             let Some(queue) = queue.upgrade() else { return false };
             let mut state = queue.lock();
-            state.events.push_back(event.clone());
+            state.push(event);
             let waker = state.waker.take();
             drop(state);
             queue.ready.notify_all();

@@ -4,16 +4,34 @@ use core::fmt;
 use core::future::{Future, poll_fn};
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Poll, Waker};
+use core::time::Duration;
 use std::collections::VecDeque;
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::thread::ThreadId;
 
 use super::event::{Event, Events, Subscribers};
-use crate::{Animation, BoxAnimation, Interrupt, Pixel, ValidationError};
+use super::queue::{Command, Commands, Refused};
+use crate::{Animation, BoxAnimation, Instant, Interrupt, Pixel, ValidationError};
 
 /// Names one [`PlayerHandle::play`] request; events and waits refer to it.
+///
+/// Ids grow by one with every accepted request of a player, from `#1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PlayId(pub(crate) u64);
+
+impl PlayId {
+    /// The id as a number (`#7` is 7).
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+/// An id from its number, for ids that travelled as numbers (a control protocol).
+impl From<u64> for PlayId {
+    fn from(id: u64) -> PlayId {
+        PlayId(id)
+    }
+}
 
 impl fmt::Display for PlayId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -21,7 +39,7 @@ impl fmt::Display for PlayId {
     }
 }
 
-/// A play request was refused; whatever was playing goes on playing.
+/// A request was refused; whatever was playing goes on playing.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PlayError {
@@ -31,24 +49,64 @@ pub enum PlayError {
     /// The player has shut down.
     #[error("the player has shut down; start a new one")]
     Gone,
+    /// The command queue is full: the player is not keeping up (its thread is busy in
+    /// an animation or an output that does not return). Only
+    /// [`PlayerHandle::try_play`] and requests made on the player's own thread (from
+    /// inside an animation) get this; the other requests wait for room.
+    #[error(
+        "the player's command queue is full ({capacity} commands): its thread is not keeping \
+         up; retry later"
+    )]
+    Full {
+        /// How many commands the queue holds.
+        capacity: usize,
+    },
 }
 
-pub(crate) enum Command<P: Pixel> {
-    Play(PlayId, BoxAnimation<P>),
-    Stop,
-    Clear,
-    Shutdown,
+/// Waiting for the end of a request could not give an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WaitError {
+    /// [`PlayerHandle::wait`] on a handle that has made no play request.
+    #[error("this handle has made no play request to wait for; wait_for(id) waits for another's")]
+    NothingPlayed,
+    /// The player thread ended before the request did (it panicked outside any
+    /// animation, in the output).
+    #[error("the player is gone, so request {0} will never end")]
+    Gone(PlayId),
+    /// The request ended too long ago: the player remembers the last 256 ends.
+    #[error("request {0} ended too long ago to be remembered (the last 256 are kept)")]
+    Forgotten(PlayId),
+    /// The wait was called on the player's own thread (from inside an animation or an
+    /// output), where it would wait forever: the thread cannot end a request while it
+    /// waits for that request to end.
+    #[error("waiting on the player's own thread would deadlock it; wait from another thread")]
+    OnPlayerThread,
+    /// [`PlayerHandle::wait_for_timeout`] gave up.
+    #[error("request {0} did not end within the time given")]
+    Timeout(PlayId),
+}
+
+/// What a player is playing now; see [`PlayerHandle::playing`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Playing {
+    /// The request.
+    pub id: PlayId,
+    /// Its logical start, on the player's clock.
+    pub since: Instant,
 }
 
 /// How many ended play requests [`PlayerHandle::wait_for`] remembers.
 const REMEMBERED: usize = 256;
 
-pub(crate) struct Shared {
+pub(crate) struct Shared<P: Pixel> {
     len: usize,
-    next_id: AtomicU64,
+    pub(crate) commands: Commands<P>,
     pub(crate) subscribers: Subscribers,
     status: Mutex<Status>,
     changed: Condvar,
+    /// The player thread, set when it starts serving.
+    pub(crate) thread: OnceLock<ThreadId>,
 }
 
 #[derive(Default)]
@@ -56,19 +114,26 @@ struct Status {
     /// The last event of each recently ended play request.
     ended: VecDeque<Event>,
     alive: bool,
+    playing: Option<Playing>,
     wakers: Vec<Waker>,
 }
 
-impl Shared {
+impl<P: Pixel> Shared<P> {
     fn status(&self) -> MutexGuard<'_, Status> {
         self.status.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Publishes `event`; an end is remembered and wakes the waiters.
+    /// Publishes `event`; a start or an end updates what is playing, an end is
+    /// remembered and wakes the waiters.
     pub(crate) fn report(&self, event: Event) {
         self.subscribers.publish(&event);
-        if event.is_end() {
+        if let Event::Started { id, at } = event {
+            self.status().playing = Some(Playing { id, since: at });
+        } else if event.is_end() {
             let mut status = self.status();
+            if status.playing.is_some_and(|p| Some(p.id) == event.id()) {
+                status.playing = None;
+            }
             if status.ended.len() == REMEMBERED {
                 status.ended.pop_front();
             }
@@ -81,6 +146,7 @@ impl Shared {
     pub(crate) fn close(&self) {
         let mut status = self.status();
         status.alive = false;
+        status.playing = None;
         self.notify(status);
         self.subscribers.close();
     }
@@ -92,42 +158,60 @@ impl Shared {
         wakers.into_iter().for_each(Waker::wake);
     }
 
-    /// The end of `id`: `Some(Some(event))` if known, `Some(None)` if it will never be
-    /// known (player gone, or forgotten), `None` if it has not ended yet.
-    fn ended(status: &Status, id: PlayId) -> Option<Option<Event>> {
+    fn on_player_thread(&self) -> bool {
+        self.thread.get().is_some_and(|&id| id == std::thread::current().id())
+    }
+
+    /// The end of `id` if it is known or will never be.
+    fn ended(status: &Status, id: PlayId) -> Option<Result<Event, WaitError>> {
         if let Some(event) = status.ended.iter().rev().find(|e| e.id() == Some(id)) {
-            return Some(Some(event.clone()));
+            return Some(Ok(event.clone()));
         }
         let forgotten = status.ended.len() == REMEMBERED
             && status.ended.front().and_then(Event::id).is_some_and(|oldest| id < oldest);
-        (!status.alive || forgotten).then_some(None)
+        if forgotten {
+            return Some(Err(WaitError::Forgotten(id)));
+        }
+        (!status.alive).then_some(Err(WaitError::Gone(id)))
     }
 }
 
 /// Controls a [`Player`](super::Player) from any thread or async task.
 ///
-/// Cheap to clone, `Send + Sync`. Commands return at once (they only validate and
-/// queue); the waits come in blocking and async forms and need no async runtime.
+/// Cheap to clone, `Send + Sync`. Commands return at once: they validate, queue and
+/// wake the player, which takes **every** queued command before it sleeps again, in
+/// the order they were queued. The waits come in blocking and async forms and need no
+/// async runtime.
+///
+/// # Bounds
+///
+/// The command queue holds [`Player::COMMANDS`](super::Player::COMMANDS) commands.
+/// The player empties it at every wake-up, so it fills only when the player thread is
+/// stuck in an animation or an output; then [`PlayerHandle::play`], `stop` and `clear`
+/// wait for room (and fail with [`PlayError::Gone`] if the player shuts down
+/// meanwhile), while [`PlayerHandle::try_play`] fails at once with
+/// [`PlayError::Full`].
 pub struct PlayerHandle<P: Pixel> {
-    shared: Arc<Shared>,
-    commands: Sender<Command<P>>,
+    shared: Arc<Shared<P>>,
     interrupt: Interrupt,
+    /// The last request made through this handle (0: none).
+    last: AtomicU64,
 }
 
 impl<P: Pixel> PlayerHandle<P> {
-    pub(crate) fn new(len: usize, interrupt: Interrupt) -> (Self, Receiver<Command<P>>) {
-        let (commands, receiver) = channel();
+    pub(crate) fn new(len: usize, capacity: usize, interrupt: Interrupt) -> Self {
         let shared = Arc::new(Shared {
             len,
-            next_id: AtomicU64::new(1),
+            commands: Commands::new(capacity),
             subscribers: Subscribers::default(),
             status: Mutex::new(Status { alive: true, ..Status::default() }),
             changed: Condvar::new(),
+            thread: OnceLock::new(),
         });
-        (PlayerHandle { shared, commands, interrupt }, receiver)
+        PlayerHandle { shared, interrupt, last: AtomicU64::new(0) }
     }
 
-    pub(crate) fn shared(&self) -> Arc<Shared> {
+    pub(crate) fn shared(&self) -> Arc<Shared<P>> {
         Arc::clone(&self.shared)
     }
 
@@ -145,10 +229,16 @@ impl<P: Pixel> PlayerHandle<P> {
     /// makes it replace whatever is playing, starting now: the old animation is
     /// dropped (its LEDs go off in the frame in which the new one starts).
     ///
+    /// Requests sent back to back are all carried out, in order: each animation starts
+    /// (is polled once at the instant) and is replaced by the next at that same
+    /// instant, and only the last one's frame is written. Every accepted request gets
+    /// a [`Event::Started`] and exactly one end event.
+    ///
     /// # Errors
     ///
     /// [`PlayError::Invalid`] (nothing changes, the current animation keeps playing),
-    /// [`PlayError::Gone`] if the player has shut down.
+    /// [`PlayError::Gone`] if the player has shut down, [`PlayError::Full`] only when
+    /// called on the player's own thread with the queue full.
     pub fn play(&self, animation: impl Animation<P> + Send + 'static) -> Result<PlayId, PlayError> {
         self.play_boxed(Box::new(animation))
     }
@@ -159,9 +249,29 @@ impl<P: Pixel> PlayerHandle<P> {
     ///
     /// As [`PlayerHandle::play`].
     pub fn play_boxed(&self, animation: BoxAnimation<P>) -> Result<PlayId, PlayError> {
-        animation.validate(self.shared.len)?;
-        let id = PlayId(self.shared.next_id.fetch_add(1, Ordering::Relaxed));
-        self.send(Command::Play(id, animation))?;
+        self.submit(animation, true)
+    }
+
+    /// [`PlayerHandle::play`] that never waits: fails with [`PlayError::Full`] when the
+    /// command queue is full.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::play`], and [`PlayError::Full`].
+    pub fn try_play(
+        &self,
+        animation: impl Animation<P> + Send + 'static,
+    ) -> Result<PlayId, PlayError> {
+        self.submit(Box::new(animation), false)
+    }
+
+    fn submit(&self, animation: BoxAnimation<P>, wait: bool) -> Result<PlayId, PlayError> {
+        if let Err(error) = animation.validate_dyn(self.shared.len) {
+            drop_quietly(animation);
+            return Err(error.into());
+        }
+        let id = self.send(Command::Play(PlayId(0), animation), wait)?.expect("plays get ids");
+        self.last.store(id.0, Ordering::Relaxed);
         Ok(id)
     }
 
@@ -172,7 +282,7 @@ impl<P: Pixel> PlayerHandle<P> {
     ///
     /// [`PlayError::Gone`] if the player has shut down.
     pub fn stop(&self) -> Result<(), PlayError> {
-        self.send(Command::Stop)
+        self.send(Command::Stop, true).map(drop)
     }
 
     /// Stops the current animation and switches every LED off.
@@ -181,49 +291,106 @@ impl<P: Pixel> PlayerHandle<P> {
     ///
     /// [`PlayError::Gone`] if the player has shut down.
     pub fn clear(&self) -> Result<(), PlayError> {
-        self.send(Command::Clear)
+        self.send(Command::Clear, true).map(drop)
     }
 
-    /// Subscribes to the player's events from now on.
+    /// Subscribes to the player's events from now on, keeping at most
+    /// [`Events::CAPACITY`] unread events; see [`Events`] for what happens to a
+    /// subscriber that does not keep up.
     pub fn events(&self) -> Events {
-        self.shared.subscribers.subscribe()
+        self.events_with_capacity(Events::CAPACITY)
     }
 
-    /// Blocks until the most recent play request has ended; returns its last event
-    /// ([`Event::Finished`], [`Event::Stopped`], [`Event::OutputFailed`] or
-    /// [`Event::Panicked`]), or `None` if nothing was ever played or the player is gone.
-    pub fn wait(&self) -> Option<Event> {
-        self.latest().and_then(|id| self.wait_for(id))
+    /// [`PlayerHandle::events`] keeping at most `capacity` unread events (at least 1).
+    pub fn events_with_capacity(&self, capacity: usize) -> Events {
+        self.shared.subscribers.subscribe(capacity.max(1))
     }
 
-    /// Blocks until play request `id` has ended; returns its last event, or `None` if
-    /// that will never be known (the player is gone, or `id` is hundreds of requests old).
-    pub fn wait_for(&self, id: PlayId) -> Option<Event> {
+    /// What is playing now: the request and its start, or `None` between requests.
+    pub fn playing(&self) -> Option<Playing> {
+        self.shared.status().playing
+    }
+
+    /// Blocks until the last request made **through this handle** has ended; returns
+    /// its last event ([`Event::Finished`], [`Event::Stopped`], [`Event::Skipped`],
+    /// [`Event::Refused`], [`Event::OutputFailed`] or [`Event::Panicked`]).
+    ///
+    /// A clone starts with no request of its own (and [`Player::handle`](super::Player::handle)
+    /// returns a new clone each time): keep the handle you played with, or use
+    /// [`PlayerHandle::wait_for`] with the id `play` returned.
+    ///
+    /// # Errors
+    ///
+    /// [`WaitError::NothingPlayed`], and as [`PlayerHandle::wait_for`].
+    pub fn wait(&self) -> Result<Event, WaitError> {
+        self.wait_for(self.last()?)
+    }
+
+    /// Blocks until play request `id` (from any handle) has ended; returns its last
+    /// event.
+    ///
+    /// # Errors
+    ///
+    /// [`WaitError::OnPlayerThread`] when called from inside an animation or output
+    /// of this player; [`WaitError::Gone`] if the player died first;
+    /// [`WaitError::Forgotten`] for a request hundreds of ends old.
+    pub fn wait_for(&self, id: PlayId) -> Result<Event, WaitError> {
+        self.wait_until(id, None)
+    }
+
+    /// [`PlayerHandle::wait_for`], giving up after `timeout`.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::wait_for`], and [`WaitError::Timeout`].
+    pub fn wait_for_timeout(&self, id: PlayId, timeout: Duration) -> Result<Event, WaitError> {
+        self.wait_until(id, Some(std::time::Instant::now() + timeout))
+    }
+
+    fn wait_until(
+        &self,
+        id: PlayId,
+        give_up: Option<std::time::Instant>,
+    ) -> Result<Event, WaitError> {
+        if self.shared.on_player_thread() {
+            return Err(WaitError::OnPlayerThread);
+        }
         let mut status = self.shared.status();
         loop {
-            if let Some(end) = Shared::ended(&status, id) {
+            if let Some(end) = Shared::<P>::ended(&status, id) {
                 return end;
             }
-            status = self.shared.changed.wait(status).unwrap_or_else(PoisonError::into_inner);
+            status = match give_up {
+                None => self.shared.changed.wait(status).unwrap_or_else(PoisonError::into_inner),
+                Some(give_up) => {
+                    let left = give_up.saturating_duration_since(std::time::Instant::now());
+                    if left.is_zero() {
+                        return Err(WaitError::Timeout(id));
+                    }
+                    let waited = self.shared.changed.wait_timeout(status, left);
+                    waited.unwrap_or_else(PoisonError::into_inner).0
+                }
+            };
         }
     }
 
     /// [`PlayerHandle::wait`] for async code (any runtime, or none).
-    pub fn wait_async(&self) -> impl Future<Output = Option<Event>> + Send + '_ {
-        let latest = self.latest();
-        async move {
-            match latest {
-                Some(id) => self.wait_for_async(id).await,
-                None => None,
-            }
-        }
+    pub fn wait_async(&self) -> impl Future<Output = Result<Event, WaitError>> + Send + '_ {
+        let last = self.last();
+        async move { self.wait_for_async(last?).await }
     }
 
     /// [`PlayerHandle::wait_for`] for async code (any runtime, or none).
-    pub fn wait_for_async(&self, id: PlayId) -> impl Future<Output = Option<Event>> + Send + '_ {
+    pub fn wait_for_async(
+        &self,
+        id: PlayId,
+    ) -> impl Future<Output = Result<Event, WaitError>> + Send + '_ {
         poll_fn(move |task| {
+            if self.shared.on_player_thread() {
+                return Poll::Ready(Err(WaitError::OnPlayerThread));
+            }
             let mut status = self.shared.status();
-            match Shared::ended(&status, id) {
+            match Shared::<P>::ended(&status, id) {
                 Some(end) => Poll::Ready(end),
                 None => {
                     if !status.wakers.iter().any(|w| w.will_wake(task.waker())) {
@@ -240,29 +407,59 @@ impl<P: Pixel> PlayerHandle<P> {
         self.shared.status().alive
     }
 
-    fn latest(&self) -> Option<PlayId> {
-        let next = self.shared.next_id.load(Ordering::Relaxed);
-        (next > 1).then(|| PlayId(next - 1))
+    fn last(&self) -> Result<PlayId, WaitError> {
+        match self.last.load(Ordering::Relaxed) {
+            0 => Err(WaitError::NothingPlayed),
+            id => Ok(PlayId(id)),
+        }
     }
 
-    fn send(&self, command: Command<P>) -> Result<(), PlayError> {
-        // Send first, then interrupt: the player answers interrupts by reading the queue.
-        self.commands.send(command).map_err(|_| PlayError::Gone)?;
-        self.interrupt.interrupt();
-        Ok(())
+    fn send(&self, command: Command<P>, wait: bool) -> Result<Option<PlayId>, PlayError> {
+        // Waiting for room on the player's own thread would wait forever.
+        let wait = wait && !self.shared.on_player_thread();
+        match self.shared.commands.push(command, wait) {
+            // Queue first, then interrupt: the player answers an interrupt by taking
+            // the whole queue, and looks at the queue before every sleep.
+            Ok(id) => {
+                self.interrupt.interrupt();
+                Ok(id)
+            }
+            Err(Refused::Closed(command)) => {
+                drop_command(command);
+                Err(PlayError::Gone)
+            }
+            Err(Refused::Full(command)) => {
+                drop_command(command);
+                Err(PlayError::Full { capacity: self.shared.commands.capacity() })
+            }
+        }
     }
 
     pub(crate) fn request_shutdown(&self) {
-        let _ = self.send(Command::Shutdown);
+        let _ = self.send(Command::Shutdown, true);
     }
 }
 
+/// Drops a refused command on the caller's thread; a panic in the animation's `Drop`
+/// must not turn a clean refusal into a panic of the caller.
+fn drop_command<P: Pixel>(command: Command<P>) {
+    if let Command::Play(_, animation) = command {
+        drop_quietly(animation);
+    }
+}
+
+fn drop_quietly<T>(value: T) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(value)));
+}
+
 impl<P: Pixel> Clone for PlayerHandle<P> {
+    /// A handle to the same player, with no request of its own yet (see
+    /// [`PlayerHandle::wait`]).
     fn clone(&self) -> Self {
         PlayerHandle {
             shared: Arc::clone(&self.shared),
-            commands: self.commands.clone(),
             interrupt: self.interrupt.clone(),
+            last: AtomicU64::new(0),
         }
     }
 }
@@ -272,6 +469,7 @@ impl<P: Pixel> fmt::Debug for PlayerHandle<P> {
         f.debug_struct("PlayerHandle")
             .field("len", &self.shared.len)
             .field("alive", &self.is_alive())
+            .field("queued", &self.shared.commands.len())
             .finish_non_exhaustive()
     }
 }

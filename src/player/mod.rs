@@ -2,10 +2,11 @@
 
 mod event;
 mod handle;
+mod queue;
 mod serve;
 
 pub use event::{Event, Events, StopReason};
-pub use handle::{PlayError, PlayId, PlayerHandle};
+pub use handle::{PlayError, PlayId, PlayerHandle, Playing, WaitError};
 
 use core::fmt;
 use std::thread::JoinHandle;
@@ -33,7 +34,7 @@ use crate::{Clock, Driver, Output};
 /// let handle = player.handle();
 /// let events = handle.events();
 /// let id = handle.play(blink(0, ms(2)).times(2)).unwrap();
-/// assert!(matches!(handle.wait(), Some(Event::Finished { id: done, .. }) if done == id));
+/// assert!(matches!(handle.wait(), Ok(Event::Finished { id: done, .. }) if done == id));
 /// // A program that does not fit the output is refused; nothing else changes.
 /// assert!(handle.play(on(7)).is_err());
 /// let recorder = player.shutdown().unwrap();
@@ -78,24 +79,36 @@ where
     pub fn spawn<C: Clock + Send + 'static>(output: O, clock: C) -> std::io::Result<Player<O>> {
         let len = output.len();
         let interrupt = clock.interrupt();
-        let (handle, commands) = PlayerHandle::new(len, interrupt);
+        let handle = PlayerHandle::new(len, Player::<O>::COMMANDS, interrupt);
         let shared = handle.shared();
         let driver = Driver::new(output, clock);
         let thread = std::thread::Builder::new()
             .name("blinken-player".into())
-            .spawn(move || serve::serve(driver, &commands, &shared))?;
+            // Twice what the deepest program validation accepts needs (tested on a
+            // 2 MiB stack in a debug build), whatever RUST_MIN_STACK says.
+            .stack_size(4 << 20)
+            .spawn(move || serve::serve(driver, &shared))?;
         Ok(Player { handle, thread: Some(thread) })
     }
 }
 
 impl<O: Output> Player<O> {
-    /// A handle to control the player; clone it freely, send it anywhere.
+    /// How many commands the queue between the handles and the player thread holds.
+    pub const COMMANDS: usize = 1024;
+
+    /// A handle to control the player; clone it freely, send it anywhere. Each call
+    /// returns a new handle (see [`PlayerHandle::wait`]).
     pub fn handle(&self) -> PlayerHandle<O::Pixel> {
         self.handle.clone()
     }
 
     /// Stops the current animation, switches every LED off, writes that, stops the
     /// thread and gives the output back.
+    ///
+    /// Commands queued before the shutdown are carried out first; play requests
+    /// queued after it get [`Event::Skipped`], and later requests fail with
+    /// [`PlayError::Gone`]. Returns once the thread has ended, however busy the
+    /// handles are.
     ///
     /// # Errors
     ///

@@ -8,7 +8,7 @@ use embedded_hal::spi::{self, ErrorKind, SpiBus};
 
 use super::{Apa102, Apa102Error, Apa102Pixel};
 use crate::RGB8;
-use crate::output::{Frame, Output};
+use crate::output::{Frame, Output, ReleaseError};
 
 /// An APA102 / DotStar strip of `len` LEDs on an embedded-hal [`SpiBus`]: an
 /// [`Output`] of [`RGB8`] or [`Dot`](super::Dot) pixels.
@@ -84,7 +84,7 @@ use crate::output::{Frame, Output};
 /// let strip = Apa102Spi::open_spidev("/dev/spidev0.0", 11, 4_000_000)?;
 /// let mut driver = Driver::new(strip, SystemClock::new());
 /// driver.run(&blink(0..11, ms(250)).times(4).color(RGB8::new(0, 0, 255)))?;
-/// driver.into_output().release().map_err(|(_bus, err)| err)?;
+/// driver.into_output().release().map_err(|e| e.source)?;
 /// # Ok(())
 /// # }
 /// # #[cfg(not(all(feature = "rppal", feature = "spidev")))]
@@ -223,7 +223,7 @@ impl<S, P> Apa102Spi<S, P> {
 
     /// Gives the bus back without writing anything: the strip keeps its last frame.
     /// [`Apa102Spi::release`] switches it off first.
-    pub fn into_bus(self) -> S {
+    pub fn into_inner(self) -> S {
         self.spi
     }
 }
@@ -241,24 +241,16 @@ impl<S: SpiBus, P: Apa102Pixel> Apa102Spi<S, P> {
         self.send(pixels)
     }
 
-    /// Switches every LED off.
-    ///
-    /// # Errors
-    ///
-    /// As [`Apa102Spi::show`].
-    pub fn clear(&mut self) -> Result<(), Apa102SpiError<S::Error>> {
-        self.send(iter::repeat_n(P::OFF, self.len))
-    }
-
     /// Switches every LED off, then gives the bus back.
     ///
     /// # Errors
     ///
-    /// If the all-off frame cannot be sent: the bus, with the error.
-    pub fn release(mut self) -> Result<S, (S, Apa102SpiError<S::Error>)> {
-        match self.clear() {
+    /// If the all-off frame cannot be sent: a [`ReleaseError`] with this output (its
+    /// bus through [`Apa102Spi::into_inner`]) and the error.
+    pub fn release(mut self) -> Result<S, ReleaseError<Self, Apa102SpiError<S::Error>>> {
+        match self.send(iter::repeat_n(P::OFF, self.len)) {
             Ok(()) => Ok(self.spi),
-            Err(err) => Err((self.spi, err)),
+            Err(source) => Err(ReleaseError { output: self, source }),
         }
     }
 
@@ -303,6 +295,11 @@ where
 
     fn write(&mut self, frame: Frame<'_, P>) -> Result<(), Self::Error> {
         self.show(frame.pixels)
+    }
+
+    /// One all-off frame, encoded in the reused buffer.
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.send(iter::repeat_n(P::OFF, self.len))
     }
 }
 
