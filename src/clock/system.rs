@@ -36,13 +36,20 @@ use crate::Instant;
 ///
 /// Every wake-up costs a context switch and a timer (in a virtual machine, also exits
 /// to the hypervisor); the spin adds `window - lateness` of busy CPU per wake-up when
-/// the kernel wakes the thread early enough. Measured on a 2-vCPU virtual machine
-/// (`cargo bench --bench jitter`, see `docs/benchmarks.md`), five LEDs toggling every
-/// 1–5 ms (1000 wake-ups per second) cost about 2.5 % of a core without spinning,
-/// about 3 % with the learned window (median lateness 0.3 µs instead of 35 µs) and
-/// about 8.5 % with a fixed 100 µs window. At the speeds people watch (toggles every
-/// 50 ms and slower, 20 wake-ups per second or fewer) every setting costs well under
-/// 0.1 % of a core.
+/// the kernel wakes the thread early enough. Measured on a noisy 2-vCPU virtual
+/// machine (`cargo bench --bench jitter`, see `docs/benchmarks.md`), five LEDs
+/// toggling every 1–5 ms (1000 wake-ups per second) cost:
+///
+/// | window | % of a core | median lateness |
+/// |---|---:|---:|
+/// | none (`with_spin(Duration::ZERO)`) | 2.4–3.3 | 36–50 µs |
+/// | learned (`new()`) | 2.6–4.3 | 1.7–3.0 µs |
+/// | fixed 100 µs (`with_spin(100 µs)`) | 8.2–8.5 | 1.4–1.9 µs |
+///
+/// Over 60 interleaved rounds the learned window spun about 0.5 % of a core more than
+/// no spin; most of the cost is the wake-ups themselves. The cost grows with the number
+/// of wake-ups per second: at the speeds people watch (toggles every 50 ms and slower,
+/// 20 wake-ups per second or fewer) it is a fiftieth of the above.
 ///
 /// # Platforms
 ///
