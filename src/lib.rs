@@ -83,9 +83,9 @@ pub use animation::{Animation, BoxAnimation, DynAnimation};
 pub use clock::{Clock, Idle, Interrupt, ManualClock, ManualControl, SystemClock, VirtualClock};
 pub use combinator::{All, Any, Cycle, Forever, Repeat, Sequence, Timeout};
 pub use combinator::{all, any, cycle, forever, repeat, sequence, timeout};
-pub use cx::{Cx, OffOnDrop, Sleep};
+pub use cx::{Cx, OffOnDrop, Sleep, Ticker};
 pub use driver::{Driver, RunEnd, RunError};
-pub use error::{ValidationError, ValidationErrorKind};
+pub use error::{MAX_DEPTH, ValidationError, ValidationErrorKind};
 pub use from_fn::{FromFn, from_fn};
 pub use leaf::{Blink, Fill, Off, On, Wait, Walk};
 pub use leaf::{blink, fill, off, on, wait, walk};
@@ -107,7 +107,7 @@ pub use player::{
     Event, Events, PlayError, PlayId, Player, PlayerHandle, Playing, ShutdownError, StopReason,
     WaitError,
 };
-pub use time::{Instant, ms, secs};
+pub use time::{Instant, LONGEST, MIN_STEP, ms, secs};
 
 /// Everything a program needs: `use blinken::prelude::*;`.
 pub mod prelude {
