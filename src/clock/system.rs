@@ -23,8 +23,8 @@ use crate::Instant;
 ///
 /// - [`SystemClock::new`] **learns the window**: after every sleep it measures how late
 ///   the wake-up was and keeps the window at the median of that lateness, between
-///   2 µs and 100 µs (it starts at 100 µs, or at what the last clock of the process
-///   learned). Half the wake-ups then land before the deadline and the others are late
+///   [`MIN_SPIN`](SystemClock::MIN_SPIN) (2 µs) and [`MAX_SPIN`](SystemClock::MAX_SPIN)
+///   (100 µs); it starts at 100 µs, or at what the last clock of the process learned. Half the wake-ups then land before the deadline and the others are late
 ///   only by the spread of the lateness, not by all of it; a machine that wakes
 ///   sleepers within 5 µs gets a 5 µs window, a busy one up to 100 µs. It follows the
 ///   machine as it gets quieter or busier, and a single stall moves it by a step only.
@@ -86,7 +86,7 @@ use crate::Instant;
 ///     assert!(clock.now() >= deadline);
 /// }
 /// assert!(clock.is_adaptive());
-/// assert!(Duration::from_micros(2) <= clock.spin() && clock.spin() <= Duration::from_micros(100));
+/// assert!((SystemClock::MIN_SPIN..=SystemClock::MAX_SPIN).contains(&clock.spin()));
 /// ```
 pub struct SystemClock {
     spin: Spin,
@@ -103,9 +103,11 @@ enum Spin {
 }
 
 impl SystemClock {
-    /// The largest spin window the learned one reaches, and where it starts when
-    /// nothing has been learned yet; the fixed window of earlier versions.
-    pub const DEFAULT_SPIN: Duration = AdaptiveSpin::MAX;
+    /// The smallest window the learned one comes down to.
+    pub const MIN_SPIN: Duration = AdaptiveSpin::MIN;
+    /// The largest window the learned one goes up to, and where it starts when nothing
+    /// has been learned yet.
+    pub const MAX_SPIN: Duration = AdaptiveSpin::MAX;
 
     /// A monotonic clock whose spin window is learned from its own wake-ups.
     pub fn new() -> SystemClock {
