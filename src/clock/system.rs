@@ -42,9 +42,9 @@ use crate::Instant;
 ///
 /// | window | % of a core | median lateness |
 /// |---|---:|---:|
-/// | none (`with_spin(Duration::ZERO)`) | 2.4–3.3 | 36–50 µs |
-/// | learned (`new()`) | 2.6–4.3 | 1.7–3.0 µs |
-/// | fixed 100 µs (`with_spin(100 µs)`) | 8.2–8.5 | 1.4–1.9 µs |
+/// | none (`with_spin(Duration::ZERO)`) | 2.4–3.3 | 36–53 µs |
+/// | learned (`new()`) | 2.6–4.3 | 1.7–3.4 µs |
+/// | fixed 100 µs (`with_spin(100 µs)`) | 8.2–8.5 | 1.4–2.1 µs |
 ///
 /// Over 60 interleaved rounds the learned window spun about 0.5 % of a core more than
 /// no spin; most of the cost is the wake-ups themselves. The cost grows with the number
