@@ -2,6 +2,8 @@
 
 mod interrupt;
 mod manual;
+mod os;
+mod spin;
 mod system;
 mod virtual_clock;
 
