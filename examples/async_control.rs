@@ -5,14 +5,26 @@
 //! cargo run --example async_control
 //! ```
 
+mod common;
+
+use std::error::Error;
+use std::fmt::Write as _;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use blinken::prelude::*;
 use blinken::{Event, Player, demos};
 use futures::StreamExt;
 
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => common::report(&*error),
+    }
+}
+
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn run() -> Result<(), Box<dyn Error>> {
     let board = Matrix::talk();
     let player = Player::spawn(Terminal::for_matrix(&board), SystemClock::new())?;
     let handle = player.handle();
@@ -39,9 +51,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tokio::time::sleep(Duration::from_secs(3)).await;
 
     // Shutting down blocks for a moment (switch off, join): do it off the runtime.
-    tokio::task::spawn_blocking(move || player.shutdown()).await?.map_err(|e| e.to_string())?;
+    tokio::task::spawn_blocking(move || common::shutdown(player)).await??;
+    let mut text = String::new();
     for event in log.await? {
-        println!("{} {event:?}", event.at());
+        writeln!(text, "{} {event:?}", event.at())?;
     }
+    common::print(&text)?;
     Ok(())
 }

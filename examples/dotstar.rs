@@ -7,8 +7,9 @@
 //! ```
 //!
 //! Options: `--spi PATH` (feature `spidev`), `--pixel-order RGB|RBG|GRB|GBR|BRG|BGR`
-//! (default BGR), `--brightness 0..1` (default 1), `--hz CLOCK` (default 4 MHz),
-//! `--leds N` (default 11), `--record SECONDS`, `--for SECONDS`.
+//! (default BGR), `--brightness 0..1` (default 1; the simulator shows it too),
+//! `--hz CLOCK` (default 4 MHz), `--leds N` (default 11), `--record SECONDS`,
+//! `--for SECONDS`.
 
 mod common;
 
@@ -71,7 +72,7 @@ fn options(args: &common::Args) -> Result<Options, String> {
 fn run(args: &common::Args, options: Options) -> Result<(), Box<dyn Error>> {
     let program = chase(options.leds);
     if let Some(window) = args.record {
-        print!("{}", common::record(&program, options.leds, window)?);
+        common::print(&common::record(&program, options.leds, window)?)?;
         return Ok(());
     }
     match options.spi {
@@ -81,7 +82,11 @@ fn run(args: &common::Args, options: Options) -> Result<(), Box<dyn Error>> {
                 options.leds
             );
             common::hint_if_not_a_terminal("dotstar");
-            let terminal = Terminal::new(1, options.leds).with_pixel_type::<RGB8>();
+            // Dimmed as the strip's encoder dims it, so the simulator shows what the
+            // strip would.
+            let terminal = Terminal::new(1, options.leds)
+                .with_pixel_type::<RGB8>()
+                .brightness(options.encoder.get_brightness());
             common::play(terminal, program, args.play_for)
         }
         #[cfg(feature = "spidev")]
@@ -122,9 +127,6 @@ fn main() -> ExitCode {
     };
     match run(&args, options) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("dotstar: {error}");
-            ExitCode::FAILURE
-        }
+        Err(error) => common::report(&*error),
     }
 }

@@ -12,6 +12,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -42,14 +43,16 @@ fn main() -> ExitCode {
     let player = match Player::spawn(Terminal::for_matrix(&board), SystemClock::new()) {
         Ok(player) => player,
         Err(error) => {
-            eprintln!("manager: cannot start the player thread: {error}");
-            return ExitCode::FAILURE;
+            return common::report(&common::Failed::because(
+                "cannot start the player thread",
+                error,
+            ));
         }
     };
     let handle = player.handle();
     let events = handle.events();
     if let Err(error) = common::stop_on_ctrl_c(&handle) {
-        eprintln!("manager: {error}");
+        common::report(&*error);
     }
 
     // The manager: another thread that only holds a handle.
@@ -62,10 +65,17 @@ fn main() -> ExitCode {
                     let asked = SystemClock::monotonic_now();
                     match handle.play_boxed(animation) {
                         Ok(id) => requested.push((id, name.to_owned(), asked)),
-                        Err(error) => eprintln!("manager: {name}: {error}"),
+                        Err(error) => {
+                            eprintln!("manager: {name}: {error}");
+                            // Keeps the message above the simulator's next frame.
+                            Terminal::note_foreign_output();
+                        }
                     }
                 }
-                None => eprintln!("manager: unknown program {name:?}"),
+                None => {
+                    eprintln!("manager: unknown program {name:?}");
+                    Terminal::note_foreign_output();
+                }
             };
             if from_stdin {
                 for line in std::io::stdin().lock().lines().map_while(Result::ok) {
@@ -93,20 +103,25 @@ fn main() -> ExitCode {
         })
     };
     let requested = manager.join().unwrap_or_default();
-    if let Err(error) = player.shutdown() {
-        eprintln!("manager: {error}");
-    }
+    let shutdown = common::shutdown(player);
 
-    println!("manager: event log");
+    let mut log = String::from("manager: event log\n");
     while let Some(event) = events.recv() {
         if let Event::Started { id, at } = &event {
             if let Some((_, name, asked)) = requested.iter().find(|(r, _, _)| r == id) {
                 let swap = at.saturating_duration_since(*asked);
-                println!("  {at} {id} {name}: started {} µs after play()", swap.as_micros());
+                let _ = writeln!(
+                    log,
+                    "  {at} {id} {name}: started {} µs after play()",
+                    swap.as_micros()
+                );
                 continue;
             }
         }
-        println!("  {} {event:?}", event.at());
+        let _ = writeln!(log, "  {} {event:?}", event.at());
     }
-    ExitCode::SUCCESS
+    match shutdown.and_then(|()| common::print(&log)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => common::report(&error),
+    }
 }

@@ -55,6 +55,11 @@ use crate::{Cx, Instant, Pixel, ValidationError};
 ///         start.add_times(self.period, self.n)
 ///     }
 ///
+///     // It always lasts exactly n periods: say so, and loops of it validate.
+///     fn min_duration(&self) -> Duration {
+///         self.period * self.n as u32
+///     }
+///
 ///     fn max_duration(&self) -> Option<Duration> {
 ///         Some(self.period * self.n as u32)
 ///     }
@@ -71,6 +76,25 @@ use crate::{Cx, Instant, Pixel, ValidationError};
 /// ");
 /// ```
 ///
+/// For a periodic schedule, [`Cx::ticker`] gives step `k` at `start + k·period` and,
+/// after a stall, jumps to the step due now in O(1) instead of running every missed
+/// step.
+///
+/// # A value, not a run
+///
+/// Building an animation does nothing: it plays only when a [`Driver`](crate::Driver)
+/// or a [`Player`](crate::Player) runs it. Every animation type is `#[must_use]`, so a
+/// program built and dropped is a warning:
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// use blinken::prelude::*;
+///
+/// fn main() {
+///     blink::<bool>(0, ms(100)).times(3); // error: unused `Blink` that must be used
+/// }
+/// ```
+///
 /// # Cancellation
 ///
 /// Dropping a running future cancels the run at that instant: the loser of
@@ -83,8 +107,11 @@ use crate::{Cx, Instant, Pixel, ValidationError};
 /// # Validation
 ///
 /// Before the first instant of a run, the driver calls [`Animation::validate`] with the
-/// output's length; a program that names an LED the output lacks, or that would spin
-/// forever at one instant, is refused whole with a [`ValidationError`].
+/// output's length; a program that names an LED the output lacks, that would spin
+/// forever at one instant, or that nests deeper than [`MAX_DEPTH`](crate::MAX_DEPTH),
+/// is refused whole with a [`ValidationError`]. The bounds [`Animation::min_duration`]
+/// and [`Animation::max_duration`] let parents reason about a child's length without
+/// running it; a leaf that knows its length should implement both.
 pub trait Animation<P: Pixel> {
     /// Builds a fresh run starting at the logical instant `start`; the future resolves
     /// to the run's logical end.
@@ -103,11 +130,49 @@ pub trait Animation<P: Pixel> {
         Ok(())
     }
 
+    /// A lower bound on how long one run lasts: a run started at `start` never ends
+    /// before `start + min_duration()`.
+    ///
+    /// The default, [`Duration::ZERO`], means "unknown: may take no time". Loops
+    /// ([`forever`](crate::forever), [`repeat`](crate::repeat)) need a *lower* bound,
+    /// "a pass certainly takes time", and refuse a body whose bound is below
+    /// [`MIN_STEP`](crate::MIN_STEP): such a loop could spin at one instant. A
+    /// hand-written leaf that always waits should say so here.
+    ///
+    /// [`Duration::MAX`] means "never ends by itself" ([`on`](crate::on),
+    /// [`forever`](crate::forever), [`cycle`](crate::cycle), a [`blink`](crate::blink)
+    /// without `times`). Bounds add up saturating, so a program whose lower bound
+    /// reaches `Duration::MAX` (far past the end of the timeline) counts as endless too:
+    /// [`Driver::run`](crate::Driver::run) refuses it on a virtual clock, where it would
+    /// be simulated forever.
+    ///
+    /// The crate's combinators compute it from their children (a sequence adds them,
+    /// `all` takes the largest, `any` the smallest, `timeout` caps it at its limit).
+    /// Call it on a program that passed [`Animation::validate`]: validation refuses
+    /// programs nested deeper than [`MAX_DEPTH`](crate::MAX_DEPTH), and this walk is
+    /// recursive.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use blinken::prelude::*;
+    ///
+    /// let program = sequence((blink(0, ms(100)).times(2), wait(ms(50))));
+    /// assert_eq!(Animation::<bool>::min_duration(&program), ms(450));
+    /// let endless = wait(ms(50)).then(on(0));
+    /// assert_eq!(Animation::<bool>::min_duration(&endless), Duration::MAX);
+    /// // A race ends with its shortest child.
+    /// assert_eq!(Animation::<bool>::min_duration(&endless.or(wait(secs(1)))), secs(1));
+    /// ```
+    fn min_duration(&self) -> Duration {
+        Duration::ZERO
+    }
+
     /// An upper bound on how long one run lasts, or `None` when it may last forever or
     /// is unknown (the default).
     ///
-    /// Loops use it to refuse bodies that take no time at all (`Some(ZERO)`), which
-    /// would spin at one instant forever.
+    /// The crate's combinators compute it from their children like
+    /// [`Animation::min_duration`]; the same advice about depth applies.
     fn max_duration(&self) -> Option<Duration> {
         None
     }
@@ -212,6 +277,12 @@ pub trait DynAnimation<P: Pixel> {
     /// As [`Animation::validate`].
     fn validate_dyn(&self, len: usize) -> Result<(), ValidationError>;
 
+    /// [`Animation::min_duration`]. The default, zero, is "unknown" (kept for types
+    /// that implement this trait by hand; every [`Animation`] forwards its own).
+    fn min_duration_dyn(&self) -> Duration {
+        Duration::ZERO
+    }
+
     /// [`Animation::max_duration`].
     fn max_duration_dyn(&self) -> Option<Duration>;
 }
@@ -227,6 +298,10 @@ impl<P: Pixel, A: Animation<P>> DynAnimation<P> for A {
 
     fn validate_dyn(&self, len: usize) -> Result<(), ValidationError> {
         self.validate(len)
+    }
+
+    fn min_duration_dyn(&self) -> Duration {
+        self.min_duration()
     }
 
     fn max_duration_dyn(&self) -> Option<Duration> {
@@ -245,6 +320,9 @@ macro_rules! forward_dyn {
             }
             fn validate(&self, len: usize) -> Result<(), ValidationError> {
                 (**self).validate_dyn(len)
+            }
+            fn min_duration(&self) -> Duration {
+                (**self).min_duration_dyn()
             }
             fn max_duration(&self) -> Option<Duration> {
                 (**self).max_duration_dyn()
@@ -269,6 +347,9 @@ impl<P: Pixel, A: Animation<P> + ?Sized> Animation<P> for &A {
     }
     fn validate(&self, len: usize) -> Result<(), ValidationError> {
         (**self).validate(len)
+    }
+    fn min_duration(&self) -> Duration {
+        (**self).min_duration()
     }
     fn max_duration(&self) -> Option<Duration> {
         (**self).max_duration()

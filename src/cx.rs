@@ -5,7 +5,9 @@ use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
+use core::time::Duration;
 
+use crate::time::steps_due;
 use crate::timer::{TimerKey, Timers};
 use crate::{Instant, Leds, Pixel};
 
@@ -48,6 +50,10 @@ pub struct Cx<P> {
     pixels: Box<[Cell<P>]>,
     marked: Box<[Cell<bool>]>,
     dirty: RefCell<Vec<usize>>,
+    /// Sleeps started, for [`Cx::sleeps_started`].
+    sleeps: Cell<u64>,
+    /// How many live sleeps wait for [`Instant::MAX`]: the end of the timeline.
+    at_end_of_time: Cell<usize>,
 }
 
 impl<P: Pixel> Cx<P> {
@@ -58,6 +64,8 @@ impl<P: Pixel> Cx<P> {
             pixels: (0..len).map(|_| Cell::new(P::OFF)).collect(),
             marked: (0..len).map(|_| Cell::new(false)).collect(),
             dirty: RefCell::new(Vec::with_capacity(len)),
+            sleeps: Cell::new(0),
+            at_end_of_time: Cell::new(0),
         }
     }
 
@@ -74,9 +82,96 @@ impl<P: Pixel> Cx<P> {
     /// deadline (the logical instant, whatever the real lateness).
     ///
     /// A deadline that has already passed completes at once, so a late wake-up catches
-    /// up on every missed step in one round.
+    /// up on every missed step in one round. For a periodic schedule use
+    /// [`Cx::ticker`], which catches up without visiting every missed step.
+    ///
+    /// [`Instant::MAX`] means "never": a sleep until it never completes and registers
+    /// no timer. Deadlines computed with saturating arithmetic
+    /// ([`Instant::add_times`], `+`) past the end of the timeline therefore hold
+    /// forever instead of completing again and again at one instant. On a virtual
+    /// clock, a run left with nothing else to wait for ends with
+    /// [`RunError::Idle`](crate::RunError::Idle) at `Instant::MAX`.
     pub fn sleep_until(&self, deadline: Instant) -> Sleep<'_> {
-        Sleep { now: &self.now, timers: &self.timers, deadline, key: None }
+        self.sleeps.set(self.sleeps.get().wrapping_add(1));
+        Sleep {
+            now: &self.now,
+            timers: &self.timers,
+            at_end_of_time: &self.at_end_of_time,
+            deadline,
+            key: None,
+            waits_for_end: false,
+        }
+    }
+
+    /// A drift-free periodic schedule: step `k` is due at `start + k·period`.
+    ///
+    /// [`Ticker::next`] waits for the next step and yields the index of the step
+    /// **now due**: after a stall it skips every missed step at once (O(1), however
+    /// many were missed), computed from `start`, so the phase stays exact.
+    ///
+    /// # Timing
+    ///
+    /// Every deadline is one multiplication from `start`, as
+    /// [`embassy_time::Ticker`](https://docs.rs/embassy-time/latest/embassy_time/struct.Ticker.html)
+    /// and `async_io::Timer::interval` compute theirs. The tempting loop
+    ///
+    /// ```text
+    /// loop { step(); cx.sleep_until(cx.now() + period).await; } // wrong: drifts
+    /// ```
+    ///
+    /// adds every wake-up's lateness to all later steps (the drift of the Python
+    /// original), and a loop over `start.add_times(period, k)` for every `k` keeps the
+    /// phase but, after a stall, runs once per missed step: a 100 µs schedule that
+    /// stalled for an hour would run 36 million times in one instant.
+    ///
+    /// # Examples
+    ///
+    /// A leaf that lights LED `k % 3` at step `k`: after a stall it shows the LED of
+    /// the step due now, not the ones it missed.
+    ///
+    /// ```
+    /// use blinken::prelude::*;
+    ///
+    /// struct Chase;
+    ///
+    /// impl Animation<bool> for Chase {
+    ///     async fn run(&self, cx: &Cx<bool>, start: Instant) -> Instant {
+    ///         let _off = cx.off_on_drop(0..3);
+    ///         let mut ticker = cx.ticker(start, ms(100));
+    ///         loop {
+    ///             let k = ticker.next().await;
+    ///             if k >= 6 {
+    ///                 return ticker.deadline(6);
+    ///             }
+    ///             cx.fill(&Leds::from(0..3), false);
+    ///             cx.set(k as usize % 3, true);
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let mut driver = Driver::new(Recorder::new(3), VirtualClock::new());
+    /// assert_eq!(driver.run(&Chase).unwrap(), Instant::ZERO + ms(600));
+    /// driver.output().assert_timeline("
+    ///     0.000000 #..
+    ///     0.100000 .#.
+    ///     0.200000 ..#
+    ///     0.300000 #..
+    ///     0.400000 .#.
+    ///     0.500000 ..#
+    ///     0.600000 ...
+    /// ");
+    /// ```
+    pub fn ticker(&self, start: Instant, period: Duration) -> Ticker<'_, P> {
+        Ticker { cx: self, start, period, next: 0 }
+    }
+
+    /// How many sleeps ([`Cx::sleep_until`], and through it [`Ticker::next`]) have been
+    /// started on this context since the driver was made.
+    ///
+    /// A measure of the work animations did, independent of real time: tests use it to
+    /// check that catching up after a stall costs the same however long the stall was.
+    pub fn sleeps_started(&self) -> u64 {
+        self.sleeps.get()
     }
 
     /// How many LEDs the output has.
@@ -159,6 +254,11 @@ impl<P: Pixel> Cx<P> {
     pub(crate) fn timers(&self) -> &RefCell<Timers> {
         &self.timers
     }
+
+    /// Whether a live sleep waits for [`Instant::MAX`], which never comes.
+    pub(crate) fn waits_for_end_of_time(&self) -> bool {
+        self.at_end_of_time.get() > 0
+    }
 }
 
 impl<P: Pixel> fmt::Debug for Cx<P> {
@@ -179,8 +279,11 @@ impl<P: Pixel> fmt::Debug for Cx<P> {
 pub struct Sleep<'a> {
     now: &'a Cell<Instant>,
     timers: &'a RefCell<Timers>,
+    at_end_of_time: &'a Cell<usize>,
     deadline: Instant,
     key: Option<TimerKey>,
+    /// Counted in `at_end_of_time` (the deadline is `Instant::MAX`).
+    waits_for_end: bool,
 }
 
 impl Sleep<'_> {
@@ -195,6 +298,15 @@ impl Future for Sleep<'_> {
 
     fn poll(self: Pin<&mut Self>, task: &mut Context<'_>) -> Poll<Instant> {
         let this = self.get_mut();
+        if this.deadline == Instant::MAX {
+            // "Never": no timer, so a virtual clock has nothing to jump to and a real
+            // one sleeps until something else happens.
+            if !this.waits_for_end {
+                this.waits_for_end = true;
+                this.at_end_of_time.set(this.at_end_of_time.get() + 1);
+            }
+            return Poll::Pending;
+        }
         if this.now.get() >= this.deadline {
             if let Some(key) = this.key.take() {
                 this.timers.borrow_mut().cancel(key);
@@ -212,6 +324,9 @@ impl Future for Sleep<'_> {
 
 impl Drop for Sleep<'_> {
     fn drop(&mut self) {
+        if self.waits_for_end {
+            self.at_end_of_time.set(self.at_end_of_time.get() - 1);
+        }
         if let Some(key) = self.key.take() {
             // A sleep may outlive a panicking poll that holds the borrow; then the
             // driver discards the whole queue anyway.
@@ -225,6 +340,72 @@ impl Drop for Sleep<'_> {
 impl fmt::Debug for Sleep<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sleep").field("deadline", &self.deadline).finish_non_exhaustive()
+    }
+}
+
+/// A drift-free periodic schedule that catches up in O(1). Built by [`Cx::ticker`].
+///
+/// Step `k` is due at `start + k·period`. A zero period makes every step due at
+/// `start`: each [`Ticker::next`] then yields the following step at once, skipping
+/// nothing, so a loop over it must end by itself (the crate's leaves refuse zero
+/// periods where they would repeat; see [`MIN_STEP`](crate::MIN_STEP)).
+pub struct Ticker<'a, P> {
+    cx: &'a Cx<P>,
+    start: Instant,
+    period: Duration,
+    next: u64,
+}
+
+impl<P: Pixel> Ticker<'_, P> {
+    /// Waits until the next step is due and yields the index of the step due now: the
+    /// next one, or a later one if the wake-up came late (the missed steps are skipped,
+    /// in O(1)). The first call yields step 0 (or the step due now, if the ticker was
+    /// made after `start`).
+    ///
+    /// On a [`VirtualClock`](crate::VirtualClock) no wake-up is late, so every step is
+    /// yielded in turn.
+    ///
+    /// # Cancellation
+    ///
+    /// Dropping the future forgets its timer; the ticker is unchanged and the next call
+    /// waits for the same step.
+    pub async fn next(&mut self) -> u64 {
+        let step = self.next;
+        let deadline = self.cx.sleep_until(self.deadline(step)).await;
+        let now = self.cx.now();
+        // On time (always, on a virtual clock): no division.
+        let due = match now == deadline {
+            true => step,
+            false => steps_due(self.start, now, self.period).max(step),
+        };
+        self.next = due.saturating_add(1);
+        due
+    }
+
+    /// The instant step `k` is due: `start + k·period`, saturating at [`Instant::MAX`]
+    /// (which never comes).
+    pub fn deadline(&self, k: u64) -> Instant {
+        self.start.add_times(self.period, k)
+    }
+
+    /// The instant of step 0.
+    pub fn start(&self) -> Instant {
+        self.start
+    }
+
+    /// The time between steps.
+    pub fn period(&self) -> Duration {
+        self.period
+    }
+}
+
+impl<P> fmt::Debug for Ticker<'_, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ticker")
+            .field("start", &self.start)
+            .field("period", &self.period)
+            .field("next", &self.next)
+            .finish_non_exhaustive()
     }
 }
 

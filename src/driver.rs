@@ -79,16 +79,37 @@ pub enum RunError<E> {
         #[source]
         source: E,
     },
-    /// The animation waits with nothing scheduled and the clock cannot wait for
-    /// anything else (a virtual clock): it would never end.
-    #[error(
-        "the animation is still running at {at} with nothing scheduled, so it never ends \
-         on this clock; play it with `run_for` to see a window of it"
-    )]
+    /// The animation can never end on this clock, which cannot wait for anything from
+    /// outside (a virtual clock): nothing is scheduled, or nothing ever will be.
+    ///
+    /// [`Driver::run`] on a [virtual](Clock::is_virtual) clock returns it **before
+    /// anything plays**, with `at` the start, for a program that never ends by itself
+    /// (its [`min_duration`](crate::Animation::min_duration) is `Duration::MAX`: an
+    /// `on`, a `forever`, a `cycle`, a `blink` without `.times`), instead of simulating
+    /// it forever. During a run, `at` is the instant at which nothing was left to wait
+    /// for, or [`Instant::MAX`] when the animation waits for a deadline at or past the
+    /// end of the timeline (about 584 years after the clock's origin), which never
+    /// comes.
+    #[error("{}", idle_message(*at))]
     Idle {
-        /// The instant at which nothing was left to wait for.
+        /// The start (refused before playing), the instant at which nothing was left to
+        /// wait for, or [`Instant::MAX`] for the end of the timeline.
         at: Instant,
     },
+}
+
+fn idle_message(at: Instant) -> String {
+    let why = match at {
+        Instant::MAX => "the animation waits for the end of the timeline (about 584 years after \
+                         the clock's origin), which never comes"
+            .to_owned(),
+        at => format!(
+            "the animation never ends on this clock: from {at} it waits with nothing scheduled, \
+             or never ends by itself (`on`, `forever`, `cycle`, `blink` without `.times`), and \
+             nothing outside moves a virtual clock"
+        ),
+    };
+    format!("{why}; play it with `run_for` to see a window of it")
 }
 
 impl<O: Output, C: Clock> Driver<O, C> {
@@ -125,13 +146,15 @@ impl<O: Output, C: Clock> Driver<O, C> {
     ///
     /// [`RunError::Invalid`] before anything plays if the animation does not fit the
     /// output; [`RunError::Output`] if a write fails (the animation is dropped, so its
-    /// LEDs go off in the frame); [`RunError::Idle`] if it can never end on this clock
-    /// (an [`on`](crate::on) on a virtual clock).
+    /// LEDs go off in the frame). On a virtual clock ([`Clock::is_virtual`]),
+    /// [`RunError::Idle`] if it can never end: before anything plays if it never ends
+    /// by itself (an [`on`](crate::on), a [`forever`](crate::forever)), or when it
+    /// turns out to wait for nothing (or for the end of the timeline).
     pub fn run<A: Animation<O::Pixel> + ?Sized>(
         &mut self,
         animation: &A,
     ) -> Result<Instant, RunError<O::Error>> {
-        match self.play(animation, Limit::None, &mut || true)? {
+        match self.play(animation, Limit::None, &mut || true, true)? {
             RunEnd::Finished(end) => Ok(end),
             _ => unreachable!("a run without a limit or check is never stopped"),
         }
@@ -146,18 +169,22 @@ impl<O: Output, C: Clock> Driver<O, C> {
     /// LEDs off in the frame. That frame is not written; the output keeps showing the
     /// last instant served until the next run or [`Driver::flush`].
     ///
+    /// A limit past the end of the timeline (`Duration::MAX`, or anything beyond
+    /// [`Instant::MAX`]) means no limit: the call is [`Driver::run`].
+    ///
     /// # Errors
     ///
-    /// As [`Driver::run`], without [`RunError::Idle`].
+    /// As [`Driver::run`]; with a limit, never [`RunError::Idle`].
     pub fn run_for<A: Animation<O::Pixel> + ?Sized>(
         &mut self,
         animation: &A,
         limit: Duration,
     ) -> Result<RunEnd, RunError<O::Error>> {
-        self.play(animation, Limit::After(limit), &mut || true)
+        self.play(animation, Limit::After(limit), &mut || true, true)
     }
 
-    /// Like [`Driver::run_for`] with an absolute deadline.
+    /// Like [`Driver::run_for`] with an absolute deadline; [`Instant::MAX`] means no
+    /// limit.
     ///
     /// # Errors
     ///
@@ -167,7 +194,7 @@ impl<O: Output, C: Clock> Driver<O, C> {
         animation: &A,
         deadline: Instant,
     ) -> Result<RunEnd, RunError<O::Error>> {
-        self.play(animation, Limit::At(deadline), &mut || true)
+        self.play(animation, Limit::At(deadline), &mut || true, true)
     }
 
     /// Plays `animation` until it ends, until `limit` if given, or until
@@ -190,28 +217,46 @@ impl<O: Output, C: Clock> Driver<O, C> {
         limit: Option<Instant>,
         mut keep_going: impl FnMut() -> bool,
     ) -> Result<RunEnd, RunError<O::Error>> {
-        self.play(animation, limit.map_or(Limit::None, Limit::At), &mut keep_going)
+        self.play(animation, limit.map_or(Limit::None, Limit::At), &mut keep_going, false)
     }
 
+    /// `whole`: the caller waits for the end (no `keep_going`), so a program that
+    /// certainly cannot end is refused before it starts.
     fn play<A: Animation<O::Pixel> + ?Sized>(
         &mut self,
         animation: &A,
         limit: Limit,
         keep_going: &mut dyn FnMut() -> bool,
+        whole: bool,
     ) -> Result<RunEnd, RunError<O::Error>> {
         animation.validate(self.cx.len())?;
         let start = self.engine.clock.now();
         // A relative limit counts from the same reading as the start, so that a
-        // deadline at exactly `start + limit` is served on a real clock too.
+        // deadline at exactly `start + limit` is served on a real clock too. A limit at
+        // or past the end of the timeline is no limit.
         let limit = match limit {
             Limit::None => None,
             Limit::At(deadline) => Some(deadline),
-            Limit::After(window) => Some(start + window),
-        };
+            Limit::After(window) => start.checked_add(window),
+        }
+        .filter(|&limit| limit < Instant::MAX);
+        // After validation, which bounds the depth of this recursive walk.
+        if whole
+            && limit.is_none()
+            && self.engine.clock.is_virtual()
+            && animation.min_duration() == Duration::MAX
+        {
+            return Err(RunError::Idle { at: start });
+        }
         self.cx.set_now(start);
         self.cx.timers().borrow_mut().clear();
         let future = pin!(animation.run(&self.cx, start));
-        self.engine.drive(&self.cx, future, limit, keep_going)
+        match self.engine.drive(&self.cx, future, limit, keep_going) {
+            Err(RunError::Idle { .. }) if self.cx.waits_for_end_of_time() => {
+                Err(RunError::Idle { at: Instant::MAX })
+            }
+            result => result,
+        }
     }
 
     /// After a panic unwound through a run: forget its timers and send the whole frame

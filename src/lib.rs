@@ -87,39 +87,49 @@ pub use animation::{Animation, BoxAnimation, DynAnimation};
 pub use clock::{Clock, Idle, Interrupt, ManualClock, ManualControl, SystemClock, VirtualClock};
 pub use combinator::{All, Any, Cycle, Forever, Repeat, Sequence, Timeout};
 pub use combinator::{all, any, cycle, forever, repeat, sequence, timeout};
-pub use cx::{Cx, OffOnDrop, Sleep};
+pub use cx::{Cx, OffOnDrop, Sleep, Ticker};
 pub use driver::{Driver, RunEnd, RunError};
-pub use error::{ValidationError, ValidationErrorKind};
+pub use error::{MAX_DEPTH, ValidationError, ValidationErrorKind};
 pub use from_fn::{FromFn, from_fn};
 pub use leaf::{Blink, Fill, Keyframe, Keyframes, Off, On, Wait, Walk};
 pub use leaf::{blink, fill, keyframes, off, on, wait, walk};
 pub use leds::Leds;
 pub use matrix::{Matrix, MatrixError, PatternError};
-#[cfg(feature = "rppal")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rppal")))]
-pub use output::RpiError;
 pub use output::apa102::Dot;
-#[cfg(feature = "gpiocdev")]
-#[cfg_attr(docsrs, doc(cfg(feature = "gpiocdev")))]
-pub use output::{GpioLines, GpioLinesError};
-pub use output::{Output, Recorder, Terminal};
-#[cfg(feature = "embedded-hal")]
-#[cfg_attr(docsrs, doc(cfg(feature = "embedded-hal")))]
-pub use output::{PinError, Pins};
+pub use output::{Frame, Output};
 pub use pixel::{Pixel, RGB8};
 pub use player::{
     Event, Events, PlayError, PlayId, Player, PlayerHandle, Playing, ShutdownError, StopReason,
     WaitError,
 };
-pub use time::{Instant, ms, secs};
+pub use time::{Instant, LONGEST, MIN_STEP, ms, secs};
 
-/// Everything a program needs: `use blinken::prelude::*;`.
+/// The vocabulary of writing and playing programs: `use blinken::prelude::*;`.
+///
+/// - to write programs: [`Animation`] and
+///   [`BoxAnimation`], every leaf and combinator (the functions
+///   and their types, so that a function can name what it returns), [`Cx`]
+///   and [`from_fn`] for your own leaves, [`Instant`],
+///   [`Duration`](core::time::Duration), [`ms`], [`secs`],
+///   [`Leds`], [`Matrix`], the pixel types and
+///   validation errors;
+/// - to play them: [`Driver`] and its results, the two clocks,
+///   [`Player`], its handle and events, the [`Output`]
+///   trait and its [`Frame`], and the two outputs that need no hardware,
+///   [`Recorder`](crate::output::Recorder) and [`Terminal`](crate::output::Terminal).
+///
+/// Hardware backends live in [`output`]; test and tuning tools
+/// ([`ManualClock`], [`Interrupt`], the limits)
+/// at the crate root.
 pub mod prelude {
+    pub use crate::output::{Recorder, Terminal};
     pub use crate::{
-        Animation, BoxAnimation, Clock, Cx, Driver, Event, Instant, Leds, Matrix, MatrixError,
-        Output, Pixel, Player, PlayerHandle, RGB8, Recorder, RunEnd, SystemClock, Terminal,
-        ValidationError, ValidationErrorKind, VirtualClock, all, any, blink, cycle, fill, forever,
-        from_fn, ms, off, on, repeat, secs, sequence, timeout, wait, walk,
+        All, Animation, Any, Blink, BoxAnimation, Clock, Cx, Cycle, Dot, Driver, Event, Fill,
+        Forever, Frame, FromFn, Instant, Keyframe, Keyframes, Leds, Matrix, Off, On, Output, Pixel,
+        PlayError, PlayId, Player, PlayerHandle, RGB8, Repeat, RunEnd, RunError, Sequence,
+        SystemClock, Timeout, ValidationError, ValidationErrorKind, VirtualClock, Wait, Walk, all,
+        any, blink, cycle, fill, forever, from_fn, keyframes, ms, off, on, repeat, secs, sequence,
+        timeout, wait, walk,
     };
     pub use core::time::Duration;
 }

@@ -99,10 +99,81 @@ impl fmt::Debug for Instant {
     }
 }
 
+/// The shortest step anything that repeats may take: 100 µs.
+///
+/// A [`blink`](crate::blink)'s period (on + off), a [`walk`](crate::walk)'s or
+/// [`cycle`](crate::cycle)'s step and one pass of a loop ([`forever`](crate::forever),
+/// [`repeat`](crate::repeat), [`cycle`](crate::cycle)) must last at least this long;
+/// validation refuses shorter ones, naming the value.
+///
+/// Why a floor and not just "more than zero": a step of a few nanoseconds shows on no
+/// LED (GPIO writes take microseconds, an APA102 frame of 100 LEDs at 8 MHz about
+/// 400 µs), and it turns every stall of the machine into work: a loop whose pass takes
+/// 1 ns runs a billion passes to catch up one second. 100 µs is ten times shorter than
+/// the shortest blink a person can see and still above what an output can show.
+///
+/// Programs that do not repeat are exempt: a finite [`blink`](crate::blink) of zero or
+/// one round and a [`walk`](crate::walk) over at most one LED may be as short as they
+/// like (zero included), since they cost one step whatever the stall.
+///
+/// # Examples
+///
+/// ```
+/// use blinken::prelude::*;
+/// use blinken::MIN_STEP;
+///
+/// assert_eq!(MIN_STEP, Duration::from_micros(100));
+/// let err = Animation::<bool>::validate(&blink(0, Duration::from_micros(10)), 1).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "blink: a period of 20µs (on 10µs + off 10µs) is shorter than MIN_STEP (100µs): \
+///      no LED shows it, and catching up after a stall would cost work per missed step; \
+///      use at least 100µs"
+/// );
+/// // A single flash may be as short as you like.
+/// assert!(Animation::<bool>::validate(&blink(0, Duration::from_nanos(1)).times(1), 1).is_ok());
+/// ```
+pub const MIN_STEP: Duration = Duration::from_micros(100);
+
+/// The longest single duration a leaf may be given: 100 years (of 365.25 days).
+///
+/// [`Instant`] counts nanoseconds in a `u64`, so the timeline ends about 584 years
+/// after the clock's origin ([`Instant::MAX`]). A program that waits longer than
+/// `LONGEST` in one step would run past that end instead of doing what it says, so
+/// validation refuses a [`wait`](crate::wait), a [`blink`](crate::blink)'s on or off
+/// time, a [`walk`](crate::walk)'s or [`cycle`](crate::cycle)'s step, a
+/// [`timeout`](crate::timeout)'s limit or a [`from_fn`](crate::from_fn)'s
+/// `at_least` longer than this, naming the part and the value. To hold something
+/// until it is cancelled, use [`on`](crate::on) (or [`forever`](crate::forever)), which
+/// never end by themselves.
+///
+/// # Examples
+///
+/// ```
+/// use blinken::prelude::*;
+/// use blinken::LONGEST;
+///
+/// assert_eq!(LONGEST, secs(3_155_760_000));
+/// let err = Animation::<bool>::validate(&wait(Duration::MAX), 1).unwrap_err();
+/// assert_eq!(err.path(), "wait");
+/// assert!(err.to_string().contains("is longer than LONGEST"), "{err}");
+/// ```
+pub const LONGEST: Duration = Duration::from_secs(100 * 31_557_600);
+
 /// `d × n`, saturating at `Duration::MAX`.
 pub(crate) fn mul(d: Duration, n: u64) -> Duration {
     let nanos = d.as_nanos().saturating_mul(u128::from(n));
     u64::try_from(nanos).map_or(Duration::MAX, Duration::from_nanos)
+}
+
+/// How many whole periods lie between `start` and `now`: the index of the step of a
+/// schedule `start + k·period` that is due at `now`, in O(1). Zero when `now` is
+/// before `start` or the period is zero (every step is due at once: no skipping).
+pub(crate) fn steps_due(start: Instant, now: Instant, period: Duration) -> u64 {
+    match period.as_nanos() {
+        0 => 0,
+        p => u64::try_from((now - start).as_nanos() / p).unwrap_or(u64::MAX),
+    }
 }
 
 /// `d` milliseconds: `ms(100)` reads like the talk's `0.1`.

@@ -124,7 +124,8 @@ fn a_panicking_branch_leaves_no_sibling_lit() {
     });
     let program = all((on(0), blink(1, ms(10)), bomb));
     let mut driver = Driver::new(Recorder::new(2), VirtualClock::new());
-    let result = catch_unwind(AssertUnwindSafe(|| driver.run(&program)));
+    // (`run` would refuse it: `on` never ends, so neither does the `all`.)
+    let result = catch_unwind(AssertUnwindSafe(|| driver.run_for(&program, secs(1))));
     assert!(result.is_err());
     driver.flush().unwrap();
     assert_eq!(driver.shown(), &[false, false]);
@@ -147,4 +148,92 @@ fn smiley_mouth_shares_leds_without_flicker() {
         0.030000 .##
         ",
     );
+}
+
+/// Drop order of cancelled children, recorded by their guards.
+type Log = std::sync::Arc<std::sync::Mutex<Vec<usize>>>;
+
+/// A leaf that lasts `lasts` (`None`: until cancelled) and records its id when its run
+/// is dropped, whether it ended or was cancelled.
+#[derive(Clone)]
+struct Tracked {
+    id: usize,
+    lasts: Option<Duration>,
+    log: Log,
+}
+
+struct Record(usize, Log);
+
+impl Drop for Record {
+    fn drop(&mut self) {
+        self.1.lock().unwrap().push(self.0);
+    }
+}
+
+impl Animation<bool> for Tracked {
+    async fn run(&self, cx: &Cx<bool>, start: Instant) -> Instant {
+        let _record = Record(self.id, self.log.clone());
+        match self.lasts {
+            Some(d) => cx.sleep_until(start + d).await,
+            None => core::future::pending().await,
+        }
+    }
+}
+
+fn tracked(log: &Log, lasts: impl IntoIterator<Item = Option<Duration>>) -> Vec<Tracked> {
+    lasts
+        .into_iter()
+        .enumerate()
+        .map(|(id, lasts)| Tracked { id, lasts, log: log.clone() })
+        .collect()
+}
+
+#[test]
+fn losers_of_any_are_cancelled_in_declaration_order() {
+    // Child 1 wins at 10 ms (its run ends and is dropped first); 0, 2 and 3 lose.
+    let lasts = [None, Some(ms(10)), None, None];
+    let log = Log::default();
+    let t = tracked(&log, lasts);
+    let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
+    let tuple = any((t[0].clone(), t[1].clone(), t[2].clone(), t[3].clone()));
+    assert_eq!(driver.run(&tuple).unwrap(), at_ms(10));
+    assert_eq!(*log.lock().unwrap(), [1, 0, 2, 3], "tuple");
+    log.lock().unwrap().clear();
+    driver.run(&any(t.clone())).unwrap();
+    assert_eq!(*log.lock().unwrap(), [1, 0, 2, 3], "Vec");
+    log.lock().unwrap().clear();
+    driver.run(&any([t[0].clone(), t[1].clone(), t[2].clone(), t[3].clone()])).unwrap();
+    assert_eq!(*log.lock().unwrap(), [1, 0, 2, 3], "array");
+    log.lock().unwrap().clear();
+    // The method form nests: `(a or b) or c`; the inner race is the first child.
+    driver.run(&t[0].clone().or(t[1].clone()).or(t[2].clone())).unwrap();
+    assert_eq!(*log.lock().unwrap(), [1, 0, 2], "or");
+    log.lock().unwrap().clear();
+    // `timeout` races the body against a wait: the body's children go in order.
+    let body = all((t[0].clone(), t[2].clone(), t[3].clone()));
+    driver.run(&body.timeout(ms(5))).unwrap();
+    assert_eq!(*log.lock().unwrap(), [0, 2, 3], "timeout");
+}
+
+#[test]
+fn dropping_a_running_all_or_any_cancels_in_declaration_order() {
+    let log = Log::default();
+    let t = tracked(&log, [None, None, None]);
+    let (a, b, c) = (t[0].clone(), t[1].clone(), t[2].clone());
+    let programs: Vec<(&str, BoxAnimation<bool>)> = vec![
+        ("all tuple", all((a.clone(), b.clone(), c.clone())).boxed()),
+        ("any tuple", any((a.clone(), b.clone(), c.clone())).boxed()),
+        ("all Vec", all(vec![a.clone(), b.clone(), c.clone()]).boxed()),
+        ("any Vec", any(vec![a.clone(), b.clone(), c.clone()]).boxed()),
+        ("all array", all([a.clone(), b.clone(), c.clone()]).boxed()),
+        ("any array", any([a.clone(), b.clone(), c.clone()]).boxed()),
+        ("and", a.clone().and(b.clone()).and(c.clone()).boxed()),
+    ];
+    for (name, program) in &programs {
+        log.lock().unwrap().clear();
+        let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
+        // The limit cancels the run: the whole `all`/`any` is dropped.
+        assert_eq!(driver.run_for(program, ms(10)).unwrap(), RunEnd::Stopped(at_ms(10)));
+        assert_eq!(*log.lock().unwrap(), [0, 1, 2], "{name}");
+    }
 }

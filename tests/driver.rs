@@ -40,7 +40,7 @@ fn output_errors_stop_the_run_and_the_next_write_is_whole() {
     let flaky = Flaky { fail: vec![1], writes: 0, seen: Vec::new() };
     let mut driver = Driver::new(flaky, VirtualClock::new());
     let program = blink(0, ms(10)).times(2).and(on(2));
-    match driver.run(&program) {
+    match driver.run_for(&program, secs(1)) {
         Err(RunError::Output { at, source }) => {
             assert_eq!(at, at_ms(10));
             assert_eq!(source.0, 1);

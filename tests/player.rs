@@ -606,3 +606,29 @@ fn a_stuck_player_fills_the_queue_and_try_play_says_so() {
     assert!(handle.try_play(on(0)).is_ok(), "room again once the player caught up");
     drop(player);
 }
+
+#[test]
+fn a_virtual_clock_player_refuses_programs_that_never_end() {
+    let player = Player::spawn(Recorder::new(1), VirtualClock::new()).unwrap();
+    let handle = player.handle();
+    let endless = handle.play(blink(0, ms(10))).unwrap();
+    match handle.wait_for(endless) {
+        Ok(Event::Refused { error, at, .. }) => {
+            assert_eq!(at, Instant::ZERO);
+            assert!(error.to_string().contains("play it with `run_for`"), "{error}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // A finite program plays at once, exactly, on the same player.
+    let finite = handle.play(blink(0, ms(10)).times(2)).unwrap();
+    assert!(matches!(handle.wait_for(finite), Ok(Event::Finished { at, .. }) if at == at_ms(40)));
+    let recorder = player.shutdown().unwrap();
+    recorder.assert_timeline(
+        "
+        0.000000 #
+        0.010000 .
+        0.020000 #
+        0.030000 .
+        ",
+    );
+}

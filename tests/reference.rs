@@ -181,13 +181,48 @@ fn count_leaves(node: &Node) -> usize {
     }
 }
 
+/// The length of a run in units (`None`: never ends). Every generated tree is
+/// deterministic, so `min_duration` and `max_duration` must both be exactly this.
+fn length(node: &Node) -> Option<u64> {
+    match node {
+        Node::Wait(d) => Some(*d),
+        Node::Blink { on, off, times } => Some(times * (on + off)),
+        Node::On => None,
+        Node::Seq(c) => c.iter().try_fold(0, |sum, c| Some(sum + length(c)?)),
+        Node::All(c) => c.iter().try_fold(0, |max, c| Some(max.max(length(c)?))),
+        Node::Any(c) => c.iter().filter_map(length).min(),
+        Node::Repeat(0, _) => Some(0),
+        Node::Repeat(n, body) => length(body).map(|l| n * l),
+    }
+}
+
+/// Whether validation refuses the tree: something that repeats faster than
+/// `MIN_STEP` (one unit is far longer, so "faster" means "in no time").
+fn refused(node: &Node) -> bool {
+    match node {
+        Node::Wait(_) | Node::On => false,
+        Node::Blink { on, off, times } => *times >= 2 && on + off == 0,
+        Node::Seq(c) | Node::All(c) | Node::Any(c) => c.iter().any(refused),
+        Node::Repeat(n, body) => refused(body) || (*n >= 2 && length(body) == Some(0)),
+    }
+}
+
 fn check(node: &Node, dynamic: bool) -> Result<(), TestCaseError> {
     let leds = count_leaves(node).max(1);
     let program = build(node, &mut 0, dynamic);
     let mut lit = Vec::new();
     let end = eval(node, 0, &mut 0, &mut lit);
+    // The bounds are exact for these trees.
+    prop_assert_eq!(end, length(node));
+    prop_assert_eq!(program.min_duration(), end.map_or(Duration::MAX, |end| UNIT * end as u32));
+    prop_assert_eq!(program.max_duration(), end.map(|end| UNIT * end as u32));
     let mut driver = Driver::new(Recorder::new(leds), VirtualClock::new());
     let horizon = 200; // units; generated trees end well before when they end at all
+    if refused(node) {
+        let result = driver.run_for(&program, UNIT * horizon as u32);
+        prop_assert!(matches!(result, Err(blinken::RunError::Invalid(_))), "{:?}", result);
+        return Ok(());
+    }
     match end {
         Some(end) => {
             prop_assert_eq!(driver.run(&program).unwrap(), t(end));

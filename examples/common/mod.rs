@@ -12,14 +12,20 @@
 //! - `--chip PATH`: GPIO lines of the talk's board on that chip (feature `gpiocdev`;
 //!   the default when `/dev/gpiochip0` exists and the feature is on).
 //! - `--rppal`: the same pins through rppal (feature `rppal`).
+//!
+//! Errors end an example with the whole chain on standard error ([`report`]): an
+//! `error: ...` line, then one `caused by: ...` line per cause. Output goes through
+//! [`print`], so a closed standard output (`| head`) is such an error, not a panic.
 #![allow(dead_code)]
 
 use std::error::Error;
+use std::fmt;
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use blinken::prelude::*;
-use blinken::{Event, Player};
+use blinken::{Event, Player, ShutdownError};
 
 pub const USAGE: &str =
     "options: [--record SECONDS] [--for SECONDS] [--terminal | --chip PATH | --rppal]";
@@ -109,16 +115,66 @@ pub fn main(name: &str, program: impl Animation<bool> + Send + Sync + 'static) -
     };
     match run(name, program, &args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("{name}: {error}");
-            let mut source = error.source();
-            while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
-                source = cause.source();
-            }
-            ExitCode::FAILURE
-        }
+        Err(error) => report(&*error),
     }
+}
+
+/// Prints `error` and every cause under it on standard error, then gives the exit
+/// code for a failure:
+///
+/// ```text
+/// error: the output failed to show a frame
+/// caused by: Broken pipe (os error 32)
+/// ```
+pub fn report(error: &dyn Error) -> ExitCode {
+    let mut text = format!("error: {error}\n");
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        text.push_str(&format!("caused by: {error}\n"));
+        cause = error.source();
+    }
+    // Nothing is left to tell if standard error is closed too.
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    ExitCode::FAILURE
+}
+
+/// What an example was doing when it failed, and why (the source, if any).
+#[derive(Debug)]
+pub struct Failed {
+    what: String,
+    source: Option<Box<dyn Error + Send + Sync>>,
+}
+
+impl Failed {
+    /// `what` failed because of `source`.
+    pub fn because(what: impl Into<String>, source: impl Error + Send + Sync + 'static) -> Failed {
+        Failed { what: what.into(), source: Some(Box::new(source)) }
+    }
+
+    /// `what` failed, and that is all there is to say.
+    pub fn new(what: impl Into<String>) -> Failed {
+        Failed { what: what.into(), source: None }
+    }
+}
+
+impl fmt::Display for Failed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.what)
+    }
+}
+
+impl Error for Failed {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn Error + 'static))
+    }
+}
+
+/// Writes `text` to standard output; a closed one (`| head`) is an error, not a panic.
+pub fn print(text: &str) -> Result<(), Failed> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failed::because("could not write to standard output", e))
 }
 
 pub fn usage(name: &str, message: &str) -> ExitCode {
@@ -128,8 +184,10 @@ pub fn usage(name: &str, message: &str) -> ExitCode {
 /// Prints `message` (or, for `--help`, nothing) and the usage line.
 pub fn usage_with(name: &str, message: &str, usage: &str) -> ExitCode {
     if message.is_empty() {
-        println!("{name}: {usage}");
-        return ExitCode::SUCCESS;
+        return match print(&format!("{name}: {usage}\n")) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => report(&error),
+        };
     }
     eprintln!("{name}: {message}\n{name}: {usage}");
     ExitCode::from(2)
@@ -142,7 +200,7 @@ fn run(
 ) -> Result<(), Box<dyn Error>> {
     let board = Matrix::talk();
     if let Some(window) = args.record {
-        print!("{}", record(&program, board.len(), window)?);
+        print(&record(&program, board.len(), window)?)?;
         return Ok(());
     }
     let target = match &args.target {
@@ -233,15 +291,35 @@ where
             let _ = handle.stop();
         });
     }
-    let end = handle.wait();
-    let output = player.shutdown().map_err(|e| e.to_string())?;
-    drop(output);
-    match end {
-        Ok(Event::OutputFailed { error, .. }) => Err(format!("the output failed: {error}").into()),
+    let end = match handle.wait() {
+        Ok(Event::OutputFailed { error, .. }) => Err(Failed::because(
+            "the output failed to show a frame; the animation was stopped",
+            error,
+        )),
         Ok(Event::Panicked { message, .. }) => {
-            Err(format!("the animation panicked: {message}").into())
+            Err(Failed::new(format!("the animation panicked: {message}")))
         }
         _ => Ok(()),
+    };
+    let shutdown = shutdown(player);
+    // A failed output usually fails to switch off too: the first error tells why.
+    end.and(shutdown)?;
+    Ok(())
+}
+
+/// Shuts `player` down (everything off, the output dropped), keeping the cause of a
+/// failure.
+pub fn shutdown<O: Output>(player: Player<O>) -> Result<(), Failed> {
+    match player.shutdown() {
+        Ok(output) => {
+            drop(output);
+            Ok(())
+        }
+        Err(ShutdownError::Output { output, source }) => {
+            drop(output);
+            Err(Failed::because("switching the LEDs off at shutdown failed", source))
+        }
+        Err(other) => Err(Failed::new(other.to_string())),
     }
 }
 

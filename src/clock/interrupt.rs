@@ -1,19 +1,18 @@
-use core::num::NonZeroU32;
-use core::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use rustix::io::Errno;
-use rustix::thread::futex;
-use rustix::time::Timespec;
-
+use super::os::Counter;
 use crate::Instant;
 
 /// Wakes a clock's wait early, from any thread; cheap to clone.
 ///
-/// A counter and a futex: [`Interrupt::interrupt`] bumps the counter and wakes every
-/// waiter; a clock remembers the last count it answered, so an interrupt that arrives
-/// while it is not waiting ends its next wait at once. Obtained from
+/// A counter: [`Interrupt::interrupt`] bumps it and wakes every waiter; a clock
+/// remembers the last count it answered, so an interrupt that arrives while it is not
+/// waiting ends its next wait at once. Obtained from
 /// [`Clock::interrupt`](crate::Clock::interrupt).
+///
+/// On Linux and Android the count is a futex word; elsewhere (and on Linux built with
+/// `--cfg blinken_portable`) it is an atomic beside a `Mutex` and `Condvar`. Both
+/// behave the same.
 ///
 /// # Examples
 ///
@@ -26,9 +25,13 @@ use crate::Instant;
 /// std::thread::spawn(move || interrupt.interrupt());
 /// // Returns long before the hour is up.
 /// clock.sleep_until(Some(clock.now() + Duration::from_secs(3600))).unwrap();
+///
+/// // An interrupt that arrives while the clock is not waiting ends its next wait.
+/// clock.interrupt().interrupt();
+/// clock.sleep_until(None).unwrap();
 /// ```
 #[derive(Debug, Clone, Default)]
-pub struct Interrupt(Arc<AtomicU32>);
+pub struct Interrupt(Arc<Counter>);
 
 impl Interrupt {
     /// A fresh interrupt handle.
@@ -43,14 +46,12 @@ impl Interrupt {
 
     /// Ends the clock's current wait at once, or its next one if it is not waiting.
     pub fn interrupt(&self) {
-        self.0.fetch_add(1, Ordering::Release);
-        // Waking nobody is not an error; a failing futex call cannot lose the count.
-        let _ = futex::wake(&self.0, futex::Flags::PRIVATE, i32::MAX as u32);
+        self.0.bump();
     }
 
     /// The current count.
     pub(crate) fn count(&self) -> u32 {
-        self.0.load(Ordering::Acquire)
+        self.0.count()
     }
 
     /// Whether the count moved past `seen`; updates `seen`.
@@ -59,23 +60,69 @@ impl Interrupt {
         core::mem::replace(seen, now) != now
     }
 
-    /// Blocks while the count is `seen`, until `until` (absolute `CLOCK_MONOTONIC`) or
-    /// forever. Returns false when the deadline passed, true on any other wake-up.
+    /// Blocks while the count is `seen`, until `until` (an absolute instant on the
+    /// [`SystemClock`](crate::SystemClock) timeline) or forever. Returns false when the
+    /// deadline passed, true on any other wake-up.
     pub(crate) fn wait(&self, seen: u32, until: Option<Instant>) -> bool {
-        let timeout = until.filter(|&t| t != Instant::MAX).map(|t| {
-            let n = t.as_nanos();
-            Timespec { tv_sec: (n / 1_000_000_000) as i64, tv_nsec: (n % 1_000_000_000) as i64 }
-        });
-        // FUTEX_WAIT_BITSET takes an absolute timeout on CLOCK_MONOTONIC.
-        !matches!(
-            futex::wait_bitset(
-                &self.0,
-                futex::Flags::PRIVATE,
-                seen,
-                timeout.as_ref(),
-                NonZeroU32::MAX
-            ),
-            Err(Errno::TIMEDOUT)
-        )
+        self.0.wait(seen, until.filter(|&t| t != Instant::MAX).map(Instant::as_nanos))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SystemClock;
+    use core::time::Duration;
+
+    #[test]
+    fn a_wait_whose_count_already_moved_returns_at_once() {
+        let interrupt = Interrupt::new();
+        let seen = interrupt.count();
+        interrupt.interrupt();
+        assert!(interrupt.wait(seen, None), "the count moved: an interrupt, not a timeout");
+    }
+
+    #[test]
+    fn a_past_deadline_is_a_timeout() {
+        let interrupt = Interrupt::new();
+        let past = Instant::from_nanos(SystemClock::monotonic_now().as_nanos() / 2);
+        assert!(!interrupt.wait(interrupt.count(), Some(past)));
+    }
+
+    #[test]
+    fn a_deadline_wait_ends_no_earlier_than_the_deadline() {
+        let interrupt = Interrupt::new();
+        let deadline = SystemClock::monotonic_now() + Duration::from_millis(2);
+        // Spurious wake-ups return true; loop as the clocks do.
+        while interrupt.wait(interrupt.count(), Some(deadline)) {}
+        assert!(SystemClock::monotonic_now() >= deadline);
+    }
+
+    #[test]
+    fn pending_reports_each_interrupt_once() {
+        let interrupt = Interrupt::new();
+        let mut seen = interrupt.count();
+        assert!(!interrupt.pending(&mut seen));
+        interrupt.interrupt();
+        interrupt.interrupt();
+        assert!(interrupt.pending(&mut seen));
+        assert!(!interrupt.pending(&mut seen));
+    }
+
+    #[test]
+    fn an_interrupt_wakes_every_waiter() {
+        let interrupt = Interrupt::new();
+        let seen = interrupt.count();
+        let waiters: Vec<_> = (0..3)
+            .map(|_| {
+                let interrupt = interrupt.clone();
+                std::thread::spawn(move || interrupt.wait(seen, None))
+            })
+            .collect();
+        // Whether a waiter is already blocked or not, the count has moved for it.
+        interrupt.interrupt();
+        for waiter in waiters {
+            assert!(waiter.join().unwrap());
+        }
     }
 }

@@ -2,6 +2,8 @@
 
 mod interrupt;
 mod manual;
+mod os;
+mod spin;
 mod system;
 mod virtual_clock;
 
@@ -36,6 +38,19 @@ pub trait Clock {
     /// The default is a handle connected to nothing, for clocks that never block.
     fn interrupt(&self) -> Interrupt {
         Interrupt::detached()
+    }
+
+    /// Whether only the driver moves this clock, so that nothing from outside can make a
+    /// wait end: true for a [`VirtualClock`], which jumps to the deadline it is given.
+    ///
+    /// On such a clock a program that never ends by itself (its
+    /// [`min_duration`](crate::Animation::min_duration) is `Duration::MAX`) would be
+    /// simulated forever, so [`Driver::run`](crate::Driver::run) refuses it at once
+    /// with [`RunError::Idle`](crate::RunError::Idle). The default is false: a
+    /// real clock can wait for a wake-up from another thread, and a
+    /// [`ManualClock`] is moved by its [`ManualControl`] from another thread.
+    fn is_virtual(&self) -> bool {
+        false
     }
 }
 

@@ -45,4 +45,8 @@ impl Clock for VirtualClock {
         self.now = self.now.max(deadline);
         Ok(())
     }
+
+    fn is_virtual(&self) -> bool {
+        true
+    }
 }

@@ -1,23 +1,48 @@
-use core::future::poll_fn;
+use core::future::{Future, poll_fn};
 use core::pin::pin;
 use core::task::Poll;
 use core::time::Duration;
 
-use futures::future::maybe_done;
-
 use super::branches::Branches;
+use super::tuples::{InOrder, drop_child, started};
 use crate::{Animation, Cx, Instant, Pixel, ValidationError};
 
 /// Runs animations together until all have ended. Built by [`all`] or [`Animation::and`].
 #[derive(Debug, Clone, PartialEq)]
+#[must_use = "animations do nothing unless played"]
 pub struct All<T>(T);
 
 /// Runs every animation at once, starting together; ends when the last one ends.
 /// `all` of an empty list ends at once.
 ///
-/// Takes a tuple of animations of any types, or a `Vec` or array of one type. A list
-/// polls only the children that were woken, so thousands of children cost per
+/// Takes a tuple of up to 12 animations of any types, or a `Vec` or array of one type.
+/// A list polls only the children that were woken, so thousands of children cost per
 /// wake-up what one does.
+///
+/// A `Vec` of different leaves does not compile: `vec![blink(0, d), wait(d)]` is
+/// refused with "mismatched types: expected `Blink<_>`, found `Wait<_>`", since a
+/// `Vec` holds one type. Erase the types with [`Animation::boxed`]:
+///
+/// ```
+/// use blinken::prelude::*;
+///
+/// let children: Vec<BoxAnimation<bool>> =
+///     vec![blink(0, ms(100)).times(2).boxed(), wait(ms(300)).boxed()];
+/// let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
+/// assert_eq!(driver.run(&all(children)).unwrap(), Instant::ZERO + ms(400));
+/// ```
+///
+/// ```compile_fail,E0308
+/// use blinken::prelude::*;
+///
+/// let children = vec![blink(0, ms(100)).times(2), wait(ms(300))]; // mismatched types
+/// ```
+///
+/// # Bounds
+///
+/// [`min_duration`](Animation::min_duration) is the largest of the children's lower
+/// bounds, [`max_duration`](Animation::max_duration) the largest of their upper bounds
+/// (`None` if any child may never end).
 ///
 /// # Timing
 ///
@@ -26,7 +51,8 @@ pub struct All<T>(T);
 ///
 /// # Cancellation
 ///
-/// Dropping the run drops every child still running (their LEDs go off); a child that
+/// Dropping the run drops every child still running, in the order they are listed (in
+/// every form: tuple, `Vec`, array), so their LEDs go off at that instant; a child that
 /// ends is dropped at once, so one child's end never touches the others.
 ///
 /// # Examples
@@ -59,6 +85,10 @@ impl<T> All<T> {
     }
 }
 
+fn latest_min(mins: impl IntoIterator<Item = Duration>) -> Duration {
+    mins.into_iter().max().unwrap_or(Duration::ZERO)
+}
+
 fn longest(lengths: impl IntoIterator<Item = Option<Duration>>) -> Option<Duration> {
     lengths.into_iter().try_fold(Duration::ZERO, |max, d| Some(max.max(d?)))
 }
@@ -67,23 +97,31 @@ macro_rules! all_tuple {
     ($(($A:ident $i:tt $a:ident))+) => {
         impl<P: Pixel, $($A: Animation<P>),+> Animation<P> for All<($($A,)+)> {
             async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
-                $(let mut $a = pin!(maybe_done(self.0.$i.run(cx, start)));)+
+                $(let $a = pin!(started(|| self.0.$i.run(cx, start)));)+
+                // Declared last, dropped first: cancels the children in order.
+                let mut children = InOrder(($($a,)+));
+                let mut end = start;
                 poll_fn(|task| {
-                    let mut done = true;
-                    $(done &= $a.as_mut().poll(task).is_ready();)+
-                    if !done {
-                        return Poll::Pending;
-                    }
-                    let mut end = start;
-                    $(end = end.max($a.as_mut().take_output().expect("each child ends once"));)+
-                    Poll::Ready(end)
+                    let c = &mut children.0;
+                    $(if let Some(child) = c.$i.as_mut().as_pin_mut() {
+                        if let Poll::Ready(child_end) = child.poll(task) {
+                            end = end.max(child_end);
+                            drop_child(c.$i.as_mut()); // ended: dropped at once
+                        }
+                    })+
+                    if $(c.$i.is_none())&&+ { Poll::Ready(end) } else { Poll::Pending }
                 })
                 .await
             }
 
             fn validate(&self, len: usize) -> Result<(), ValidationError> {
+                let _nested = crate::error::nest("all")?;
                 $(self.0.$i.validate(len).map_err(|e| e.within("all", $i))?;)+
                 Ok(())
+            }
+
+            fn min_duration(&self) -> Duration {
+                latest_min([$(self.0.$i.min_duration()),+])
             }
 
             fn max_duration(&self) -> Option<Duration> {
@@ -112,6 +150,10 @@ macro_rules! all_list {
 
             fn validate(&self, len: usize) -> Result<(), ValidationError> {
                 super::tuples::validate_each(self.0.iter(), len, "all")
+            }
+
+            fn min_duration(&self) -> Duration {
+                latest_min(self.0.iter().map(A::min_duration))
             }
 
             fn max_duration(&self) -> Option<Duration> {

@@ -1,21 +1,30 @@
-use core::future::poll_fn;
+use core::future::{Future, poll_fn};
 use core::pin::pin;
 use core::task::Poll;
 use core::time::Duration;
 
-use futures::future::maybe_done;
-
 use super::branches::Branches;
+use super::tuples::{CancelAll, InOrder, drop_child, started};
 use crate::{Animation, Cx, Instant, Pixel, ValidationError, ValidationErrorKind};
 
 /// Runs animations together until the first ends. Built by [`any`] or [`Animation::or`].
 #[derive(Debug, Clone, PartialEq)]
+#[must_use = "animations do nothing unless played"]
 pub struct Any<T>(T);
 
 /// Runs every animation at once; when the first one ends, the others are cancelled at
 /// that instant and `any` ends with it. `any` of nothing is refused by validation.
 ///
-/// Takes a tuple of animations of any types, or a `Vec` or array of one type.
+/// Takes a tuple of up to 12 animations of any types, or a `Vec` or array of one type.
+/// A `Vec` of different leaves is refused by the compiler with "mismatched types"
+/// (a `Vec` holds one type): erase the types with [`Animation::boxed`], as in
+/// `vec![on(0).boxed(), wait(ms(500)).boxed()]` (see [`all`](crate::all)).
+///
+/// # Bounds
+///
+/// [`min_duration`](Animation::min_duration) is the smallest of the children's lower
+/// bounds, [`max_duration`](Animation::max_duration) the smallest of their upper bounds
+/// (children that may never end do not count; `None` if none ends).
 ///
 /// # Timing
 ///
@@ -24,8 +33,9 @@ pub struct Any<T>(T);
 ///
 /// # Cancellation
 ///
-/// The losers are dropped at the winner's end, in the order they are listed, so their
-/// LEDs go off at that instant. Dropping the `any` drops every child.
+/// The losers are dropped at the winner's end, in the order they are listed (in every
+/// form: tuple, `Vec`, array), so their LEDs go off at that instant. Dropping the `any`
+/// drops every child still running, in the same order.
 ///
 /// # Panics
 ///
@@ -64,6 +74,10 @@ impl<T> Any<T> {
     }
 }
 
+fn earliest_min(mins: impl IntoIterator<Item = Duration>) -> Duration {
+    mins.into_iter().min().unwrap_or(Duration::ZERO)
+}
+
 fn shortest(lengths: impl IntoIterator<Item = Option<Duration>>) -> Option<Duration> {
     lengths.into_iter().flatten().min()
 }
@@ -79,21 +93,35 @@ macro_rules! any_tuple {
     ($(($A:ident $i:tt $a:ident))+) => {
         impl<P: Pixel, $($A: Animation<P>),+> Animation<P> for Any<($($A,)+)> {
             async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
-                $(let mut $a = pin!(maybe_done(self.0.$i.run(cx, start)));)+
+                $(let $a = pin!(started(|| self.0.$i.run(cx, start)));)+
+                // Declared last, dropped first: cancels the children in order.
+                let mut children = InOrder(($($a,)+));
                 poll_fn(|task| {
+                    let c = &mut children.0;
                     let mut winner = None;
-                    $(if $a.as_mut().poll(task).is_ready() {
-                        earliest(&mut winner, $a.as_mut().take_output().expect("each child ends once"));
+                    $(if let Some(child) = c.$i.as_mut().as_pin_mut() {
+                        if let Poll::Ready(end) = child.poll(task) {
+                            earliest(&mut winner, end);
+                            drop_child(c.$i.as_mut());
+                        }
                     })+
+                    if winner.is_some() {
+                        // The losers, at the winner's end, in the order they are listed.
+                        c.cancel_all();
+                    }
                     winner.map_or(Poll::Pending, Poll::Ready)
                 })
                 .await
-                // Returning drops the losers, in the order they are listed.
             }
 
             fn validate(&self, len: usize) -> Result<(), ValidationError> {
+                let _nested = crate::error::nest("any")?;
                 $(self.0.$i.validate(len).map_err(|e| e.within("any", $i))?;)+
                 Ok(())
+            }
+
+            fn min_duration(&self) -> Duration {
+                earliest_min([$(self.0.$i.min_duration()),+])
             }
 
             fn max_duration(&self) -> Option<Duration> {
@@ -129,6 +157,10 @@ macro_rules! any_list {
                     return Err(ValidationError::new("any", ValidationErrorKind::EmptyAny));
                 }
                 super::tuples::validate_each(self.0.iter(), len, "any")
+            }
+
+            fn min_duration(&self) -> Duration {
+                earliest_min(self.0.iter().map(A::min_duration))
             }
 
             fn max_duration(&self) -> Option<Duration> {

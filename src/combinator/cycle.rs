@@ -1,19 +1,34 @@
 use core::time::Duration;
 
-use super::forever::run_passes;
+use crate::error::at_most_longest;
+use crate::time::MIN_STEP;
 use crate::{Animation, Cx, Instant, Leds, Pixel, ValidationError, ValidationErrorKind, Walk};
 
 /// Walks LEDs forever. Built by [`cycle`].
 #[derive(Debug, Clone, PartialEq)]
+#[must_use = "animations do nothing unless played"]
 pub struct Cycle<P>(Walk<P>);
 
 /// Walks `leds` in order, forever: each LED blinks once (on for `interval`, off for
 /// `interval`), then the next; `forever(walk(leds, interval))`.
 ///
+/// # Timing
+///
+/// Step `k` is due at `start + k·interval` across all passes, on a
+/// [`Ticker`](crate::Ticker): after a stall the cycle jumps to the LED due now in O(1),
+/// however many passes it missed.
+///
 /// # Errors
 ///
 /// Validation refuses an empty list ([`ValidationErrorKind::NoLeds`]; the original
-/// crashed) and a zero interval ([`ValidationErrorKind::ZeroLengthLoop`]).
+/// crashed), an interval shorter than [`MIN_STEP`](crate::MIN_STEP)
+/// ([`ValidationErrorKind::StepTooShort`]) and one longer than
+/// [`LONGEST`](crate::LONGEST).
+///
+/// # Panics
+///
+/// A run that skipped validation with no LEDs or a zero interval panics rather than
+/// spinning.
 ///
 /// # Examples
 ///
@@ -43,7 +58,6 @@ pub fn cycle<P: Pixel>(leds: impl Into<Leds>, interval: Duration) -> Cycle<P> {
 
 impl<P: Pixel> Cycle<P> {
     /// Lights the LEDs with `value` instead of [`Pixel::ON`].
-    #[must_use]
     pub fn color(self, value: P) -> Cycle<P> {
         Cycle(self.0.color(value))
     }
@@ -51,7 +65,11 @@ impl<P: Pixel> Cycle<P> {
 
 impl<P: Pixel> Animation<P> for Cycle<P> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
-        run_passes(&self.0, cx, start, None, "cycle").await
+        assert!(
+            !self.0.leds().is_empty() && !self.0.interval().is_zero(),
+            "cycle: a run over no LEDs or with a zero interval would spin; validate first"
+        );
+        self.0.steps(cx, start, None).await
     }
 
     fn validate(&self, len: usize) -> Result<(), ValidationError> {
@@ -59,12 +77,20 @@ impl<P: Pixel> Animation<P> for Cycle<P> {
         if self.0.leds().is_empty() {
             return Err(ValidationError::new("cycle", ValidationErrorKind::NoLeds));
         }
-        if self.0.max_duration() == Some(Duration::ZERO) {
-            return Err(ValidationError::new("cycle", ValidationErrorKind::ZeroLengthLoop));
+        at_most_longest("cycle", "the interval", self.0.interval())?;
+        if self.0.interval() < MIN_STEP {
+            let kind = ValidationErrorKind::StepTooShort { step: self.0.interval() };
+            return Err(ValidationError::new("cycle", kind));
         }
         Ok(())
     }
 
+    /// `Duration::MAX`: never ends by itself.
+    fn min_duration(&self) -> Duration {
+        Duration::MAX
+    }
+
+    /// `None`: never ends by itself.
     fn max_duration(&self) -> Option<Duration> {
         None
     }

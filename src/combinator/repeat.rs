@@ -1,10 +1,13 @@
+use core::pin::pin;
 use core::time::Duration;
 
-use super::forever::run_passes;
+use super::forever::{check_pass, validate_body};
+use crate::time::mul;
 use crate::{Animation, Cx, Instant, Pixel, ValidationError};
 
 /// Runs an animation a number of times. Built by [`repeat`] or [`Animation::repeat`].
 #[derive(Debug, Clone, PartialEq)]
+#[must_use = "animations do nothing unless played"]
 pub struct Repeat<A> {
     times: u64,
     body: A,
@@ -15,7 +18,25 @@ pub struct Repeat<A> {
 ///
 /// # Timing
 ///
-/// Each pass starts at the previous pass's logical end.
+/// Each pass starts at the previous pass's logical end. After a stall every missed pass
+/// runs, as in [`forever`](crate::forever).
+///
+/// # Errors
+///
+/// With two passes or more, validation refuses a body that may take less than
+/// [`MIN_STEP`](crate::MIN_STEP) a pass
+/// ([`ValidationErrorKind::LoopMaySpin`](crate::ValidationErrorKind::LoopMaySpin)),
+/// as [`forever`](crate::forever) does: `repeat(u64::MAX, off(0))` would otherwise spin
+/// at one instant for centuries. One pass (or none) is not a loop and is accepted.
+///
+/// # Panics
+///
+/// With two passes or more, if a pass ends earlier than the body's
+/// [`min_duration`](Animation::min_duration) promised; see [`forever`](crate::forever).
+///
+/// # Bounds
+///
+/// `times` × the body's bounds, saturating.
 ///
 /// # Examples
 ///
@@ -48,17 +69,40 @@ impl<A> Repeat<A> {
 
 impl<P: Pixel, A: Animation<P>> Animation<P> for Repeat<A> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
-        run_passes(&self.body, cx, start, Some(self.times), "repeat").await
+        let min = match self.times >= 2 {
+            true => Some(self.body.min_duration()),
+            false => None,
+        };
+        let mut t = start;
+        for _ in 0..self.times {
+            let end = pin!(self.body.run(cx, t)).await;
+            if let Some(min) = min {
+                check_pass("repeat", t, end, min);
+            }
+            t = end;
+        }
+        t
     }
 
     fn validate(&self, len: usize) -> Result<(), ValidationError> {
+        if self.times >= 2 {
+            return validate_body(&self.body, len, "repeat");
+        }
+        let _nested = crate::error::nest("repeat")?;
         self.body.validate(len).map_err(|e| e.inside("repeat"))
+    }
+
+    fn min_duration(&self) -> Duration {
+        match self.times {
+            0 => Duration::ZERO,
+            n => mul(self.body.min_duration(), n),
+        }
     }
 
     fn max_duration(&self) -> Option<Duration> {
         match self.times {
             0 => Some(Duration::ZERO),
-            n => self.body.max_duration().map(|d| crate::time::mul(d, n)),
+            n => self.body.max_duration().map(|d| mul(d, n)),
         }
     }
 }

@@ -1,14 +1,44 @@
+use core::pin::pin;
 use core::time::Duration;
 
 use crate::{Animation, Cx, Instant, Pixel, ValidationError};
 
 /// Runs animations one after another. Built by [`sequence`] or [`Animation::then`].
 #[derive(Debug, Clone, PartialEq)]
+#[must_use = "animations do nothing unless played"]
 pub struct Sequence<T>(T);
 
-/// Runs each animation after the previous one ends: a tuple of animations of any
-/// types, or a `Vec` or array of one type (use [`BoxAnimation`](crate::BoxAnimation)
-/// for mixed lists built at run time).
+/// Runs each animation after the previous one ends: a tuple of up to 12 animations of
+/// any types, or a `Vec` or array of one type.
+///
+/// A `Vec` holds one type, so a list of different leaves is refused by the compiler
+/// with "mismatched types" (`expected Blink<_>, found Wait<_>`). Erase the types with
+/// [`Animation::boxed`] (a [`BoxAnimation`](crate::BoxAnimation)), which is also how
+/// lists built at run time are made:
+///
+/// ```compile_fail,E0308
+/// use blinken::prelude::*;
+///
+/// let steps = vec![blink(0, ms(100)).times(1), wait(ms(300))]; // mismatched types
+/// ```
+///
+/// ```
+/// use blinken::prelude::*;
+///
+/// let steps = vec![blink(0, ms(100)).times(1).boxed(), wait(ms(300)).boxed()];
+/// let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
+/// assert_eq!(driver.run(&sequence(steps)).unwrap(), Instant::ZERO + ms(500));
+/// ```
+///
+/// A longer fixed program nests tuples (`sequence((a, sequence((b, c))))`) or chains
+/// [`Animation::then`]; each level counts towards [`MAX_DEPTH`](crate::MAX_DEPTH),
+/// a `Vec` of any length does not.
+///
+/// # Bounds
+///
+/// [`min_duration`](Animation::min_duration) and
+/// [`max_duration`](Animation::max_duration) are the sums of the children's (saturating;
+/// `None` if any child may never end).
 ///
 /// # Timing
 ///
@@ -47,6 +77,10 @@ impl<T> Sequence<T> {
     }
 }
 
+fn total_min(mins: impl IntoIterator<Item = Duration>) -> Duration {
+    mins.into_iter().fold(Duration::ZERO, Duration::saturating_add)
+}
+
 fn total(lengths: impl IntoIterator<Item = Option<Duration>>) -> Option<Duration> {
     lengths.into_iter().try_fold(Duration::ZERO, |sum, d| Some(sum.saturating_add(d?)))
 }
@@ -56,13 +90,20 @@ macro_rules! sequence_tuple {
         impl<P: Pixel, $($A: Animation<P>),+> Animation<P> for Sequence<($($A,)+)> {
             async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
                 let t = start;
-                $(let t = self.0.$i.run(cx, t).await;)+
+                // `pin!` builds each child's future in place: `.await` on the call
+                // would keep a child-sized temporary in this frame (debug builds).
+                $(let t = pin!(self.0.$i.run(cx, t)).await;)+
                 t
             }
 
             fn validate(&self, len: usize) -> Result<(), ValidationError> {
+                let _nested = crate::error::nest("sequence")?;
                 $(self.0.$i.validate(len).map_err(|e| e.within("sequence", $i))?;)+
                 Ok(())
+            }
+
+            fn min_duration(&self) -> Duration {
+                total_min([$(self.0.$i.min_duration()),+])
             }
 
             fn max_duration(&self) -> Option<Duration> {
@@ -87,6 +128,10 @@ macro_rules! sequence_list {
 
             fn validate(&self, len: usize) -> Result<(), ValidationError> {
                 super::tuples::validate_each(self.0.iter(), len, "sequence")
+            }
+
+            fn min_duration(&self) -> Duration {
+                total_min(self.0.iter().map(A::min_duration))
             }
 
             fn max_duration(&self) -> Option<Duration> {

@@ -1,9 +1,15 @@
 use core::time::Duration;
 
-use crate::{Animation, Any, Cx, Instant, Pixel, ValidationError, Wait};
+use crate::error::at_most_longest;
+use core::future::{Future, poll_fn};
+use core::pin::{Pin, pin};
+use core::task::Poll;
+
+use crate::{Animation, Cx, Instant, Pixel, ValidationError};
 
 /// Cuts an animation after a time limit. Built by [`timeout`] or [`Animation::timeout`].
 #[derive(Debug, Clone, PartialEq)]
+#[must_use = "animations do nothing unless played"]
 pub struct Timeout<A> {
     limit: Duration,
     body: A,
@@ -19,6 +25,17 @@ pub struct Timeout<A> {
 /// # Cancellation
 ///
 /// At the limit the body is dropped, so its LEDs go off at that instant.
+///
+/// # Errors
+///
+/// Validation refuses a limit longer than [`LONGEST`](crate::LONGEST)
+/// ([`ValidationErrorKind::TooLong`](crate::ValidationErrorKind::TooLong)): for no limit,
+/// play the body itself.
+///
+/// # Bounds
+///
+/// The body's bounds, capped at the limit: `min(limit, body.min)`,
+/// `min(limit, body.max)`.
 ///
 /// # Examples
 ///
@@ -47,12 +64,30 @@ impl<A> Timeout<A> {
 
 impl<P: Pixel, A: Animation<P>> Animation<P> for Timeout<A> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
-        let race: Any<(&A, Wait<P>)> = Any::new((&self.body, crate::wait(self.limit)));
-        race.run(cx, start).await
+        // `any((body, wait(limit)))`, written out: one future less per level keeps the
+        // stack of deeply nested programs small in debug builds.
+        let limit = start + self.limit;
+        let mut body = pin!(self.body.run(cx, start));
+        let mut wait = cx.sleep_until(limit);
+        poll_fn(|task| {
+            // The earliest logical end wins; on a tie the body (listed first).
+            if let Poll::Ready(end) = body.as_mut().poll(task) {
+                return Poll::Ready(end.min(limit));
+            }
+            Pin::new(&mut wait).poll(task)
+        })
+        .await
+        // Returning drops the body: cut at the limit, its LEDs go off now.
     }
 
     fn validate(&self, len: usize) -> Result<(), ValidationError> {
+        let _nested = crate::error::nest("timeout")?;
+        at_most_longest("timeout", "the limit", self.limit)?;
         self.body.validate(len).map_err(|e| e.inside("timeout"))
+    }
+
+    fn min_duration(&self) -> Duration {
+        self.body.min_duration().min(self.limit)
     }
 
     fn max_duration(&self) -> Option<Duration> {

@@ -1,9 +1,12 @@
 use core::time::Duration;
 
+use crate::error::at_most_longest;
+use crate::time::{MIN_STEP, mul};
 use crate::{Animation, Cx, Instant, Leds, Pixel, ValidationError, ValidationErrorKind};
 
 /// Switches LEDs on and off in rounds. Built by [`blink`].
 #[derive(Debug, Clone, PartialEq)]
+#[must_use = "animations do nothing unless played"]
 pub struct Blink<P> {
     leds: Leds,
     on: Duration,
@@ -21,6 +24,18 @@ pub struct Blink<P> {
 /// logical start: after an hour the N-th toggle is still due exactly at
 /// `start + N·interval`. A finite blink ends at `start + times·(on + off)`, after the
 /// last off time.
+///
+/// After a stall (a real clock that woke late), the blink jumps to the round and phase
+/// due now, computed from the logical start in O(1): a stall of an hour costs what a
+/// stall of one period does, and the LEDs show what they would have shown on time.
+///
+/// # Errors
+///
+/// Validation refuses a blink that repeats (no `times`, or `times` of 2 or more)
+/// with a period (on + off) shorter than [`MIN_STEP`](crate::MIN_STEP)
+/// ([`ValidationErrorKind::PeriodTooShort`]), and an on or off time longer than
+/// [`LONGEST`](crate::LONGEST) ([`ValidationErrorKind::TooLong`]). A single round
+/// (`times(1)`) may be as short as you like.
 ///
 /// # Cancellation
 ///
@@ -67,21 +82,18 @@ pub fn blink<P: Pixel>(leds: impl Into<Leds>, interval: Duration) -> Blink<P> {
 
 impl<P: Pixel> Blink<P> {
     /// Blinks `times` rounds, then ends (with the LEDs off).
-    #[must_use]
     pub fn times(mut self, times: u64) -> Blink<P> {
         self.times = Some(times);
         self
     }
 
     /// Keeps the LEDs off for `off` in each round instead of the on interval.
-    #[must_use]
     pub fn off_for(mut self, off: Duration) -> Blink<P> {
         self.off = off;
         self
     }
 
     /// Lights the LEDs with `value` instead of [`Pixel::ON`].
-    #[must_use]
     pub fn color(mut self, value: P) -> Blink<P> {
         self.value = value;
         self
@@ -92,32 +104,64 @@ impl<P: Pixel> Blink<P> {
     }
 }
 
+impl<P: Pixel> Blink<P> {
+    /// The instant of edge `e`: edge `2r` switches round `r` on, edge `2r + 1` off.
+    fn edge_at(&self, start: Instant, e: u64) -> Instant {
+        let round_start = start.add_times(self.period(), e / 2);
+        if e % 2 == 0 { round_start } else { round_start + self.on }
+    }
+
+    /// The last edge due at `now`, in O(1) (0 for a zero period: no skipping).
+    fn edge_due(&self, start: Instant, now: Instant) -> u64 {
+        let period = self.period().as_nanos();
+        if period == 0 {
+            return 0;
+        }
+        let elapsed = (now - start).as_nanos();
+        let round = u64::try_from(elapsed / period).unwrap_or(u64::MAX);
+        let off = u64::from(elapsed % period >= self.on.as_nanos());
+        round.saturating_mul(2).saturating_add(off)
+    }
+}
+
 impl<P: Pixel> Animation<P> for Blink<P> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
         let _off = cx.off_on_drop(&self.leds);
-        let period = self.period();
-        let mut round = 0;
-        while self.times.is_none_or(|times| round < times) {
-            let round_start = start.add_times(period, round);
-            cx.fill(&self.leds, self.value);
-            cx.sleep_until(round_start + self.on).await;
-            cx.fill(&self.leds, P::OFF);
-            round += 1;
-            cx.sleep_until(start.add_times(period, round)).await;
+        // The run ends at edge 2·times, the on edge of the first round not played.
+        let last = self.times.map(|times| times.saturating_mul(2));
+        let mut edge = self.edge_due(start, cx.now());
+        while last.is_none_or(|last| edge < last) {
+            cx.fill(&self.leds, if edge % 2 == 0 { self.value } else { P::OFF });
+            let next = edge.saturating_add(1);
+            let due = cx.sleep_until(self.edge_at(start, next)).await;
+            // Late? Jump to the edge due now (one division); on time, this is `next`.
+            edge = match cx.now() == due {
+                true => next,
+                false => self.edge_due(start, cx.now()).max(next),
+            };
         }
-        start.add_times(period, round)
+        start.add_times(self.period(), self.times.unwrap_or(u64::MAX))
     }
 
     fn validate(&self, len: usize) -> Result<(), ValidationError> {
         self.leds.validate(len, "blink")?;
-        if self.times.is_none() && self.period().is_zero() {
-            let kind = ValidationErrorKind::ZeroInterval { on: self.on, off: self.off };
+        at_most_longest("blink", "the on time", self.on)?;
+        at_most_longest("blink", "the off time", self.off)?;
+        let repeats = self.times.is_none_or(|times| times >= 2);
+        if repeats && self.period() < MIN_STEP {
+            let kind = ValidationErrorKind::PeriodTooShort { on: self.on, off: self.off };
             return Err(ValidationError::new("blink", kind));
         }
         Ok(())
     }
 
+    /// Exact: `times·(on + off)`; `Duration::MAX` (never ends) without `times`.
+    fn min_duration(&self) -> Duration {
+        self.times.map_or(Duration::MAX, |times| mul(self.period(), times))
+    }
+
+    /// Exact: `times·(on + off)`; `None` (never ends) without `times`.
     fn max_duration(&self) -> Option<Duration> {
-        self.times.map(|times| crate::time::mul(self.period(), times))
+        self.times.map(|times| mul(self.period(), times))
     }
 }

@@ -4,6 +4,7 @@ use crate::{Animation, Cx, Instant, Leds, Pixel, ValidationError};
 
 /// Sets LEDs to a value. Built by [`fill`].
 #[derive(Debug, Clone, PartialEq)]
+#[must_use = "animations do nothing unless played"]
 pub struct Fill<P> {
     leds: Leds,
     value: P,
@@ -36,6 +37,12 @@ impl<P: Pixel> Animation<P> for Fill<P> {
         self.leds.validate(len, "fill")
     }
 
+    /// Zero: ends at once.
+    fn min_duration(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    /// Zero: ends at once.
     fn max_duration(&self) -> Option<Duration> {
         Some(Duration::ZERO)
     }

@@ -1,6 +1,8 @@
 use core::time::Duration;
 use std::sync::Arc;
 
+use crate::error::at_most_longest;
+use crate::time::{MIN_STEP, mul};
 use crate::{Animation, Cx, Instant, Leds, Pixel, ValidationError, ValidationErrorKind};
 
 /// Frames of pixels, each shown for its own duration. Built by [`keyframes`].
@@ -52,7 +54,9 @@ impl<P, V: Into<Vec<P>>> From<(Duration, V)> for Keyframe<P> {
 /// Every frame's start is computed from the logical start of the run: frame `k` of
 /// play `p` starts at `start + p·(play + pause) + d₀ + … + dₖ₋₁`, so 10,000 frames of
 /// 10 ms end at exactly 100 s, however late any wake-up was. The run ends after the
-/// last frame of the last play, with no pause after it.
+/// last frame of the last play, with no pause after it. After a stall, the frame due
+/// now is shown at once (found with a division and a binary search), without replaying
+/// the frames missed.
 ///
 /// # Cancellation
 ///
@@ -61,8 +65,10 @@ impl<P, V: Into<Vec<P>>> From<(Duration, V)> for Keyframe<P> {
 /// # Errors
 ///
 /// Validation refuses keyframes without frames ([`ValidationErrorKind::NoFrames`]), a
-/// frame of zero duration ([`ValidationErrorKind::ZeroFrameDuration`]) and a frame with
-/// more pixels than LEDs ([`ValidationErrorKind::FrameTooLong`]), naming the frame.
+/// frame shorter than [`MIN_STEP`](crate::MIN_STEP)
+/// ([`ValidationErrorKind::FrameTooShort`]), a frame or pause longer than
+/// [`LONGEST`](crate::LONGEST) and a frame with more pixels than LEDs
+/// ([`ValidationErrorKind::FrameTooLong`]), naming the frame.
 ///
 /// # Examples
 ///
@@ -162,6 +168,33 @@ impl<P: Pixel> Keyframes<P> {
         }
     }
 
+    /// The length of a play and the pause after it.
+    fn period(&self) -> Duration {
+        self.total().saturating_add(self.pause)
+    }
+
+    fn play_start(&self, start: Instant, play: u64) -> Instant {
+        start.add_times(self.period(), play)
+    }
+
+    fn frame_start(&self, start: Instant, (play, frame): (u64, usize)) -> Instant {
+        self.play_start(start, play) + self.offsets[frame]
+    }
+
+    /// The (play, frame) due at `now`: the frame whose time contains `now`, or the last
+    /// frame during a pause; O(log frames).
+    fn due(&self, start: Instant, now: Instant) -> (u64, usize) {
+        let period = self.period().as_nanos();
+        if period == 0 {
+            return (0, 0);
+        }
+        let elapsed = (now - start).as_nanos();
+        let play = u64::try_from(elapsed / period).unwrap_or(u64::MAX);
+        let within = Duration::from_nanos(u64::try_from(elapsed % period).unwrap_or(u64::MAX));
+        let frame = self.offsets[1..].partition_point(|&o| o <= within);
+        (play, frame.min(self.frames.len().saturating_sub(1)))
+    }
+
     fn show(&self, cx: &Cx<P>, leds: &Leds, frame: &Keyframe<P>) {
         for (i, &led) in leds.iter().enumerate() {
             cx.set(led, frame.pixels.get(i).copied().unwrap_or(P::OFF));
@@ -173,17 +206,25 @@ impl<P: Pixel> Animation<P> for Keyframes<P> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
         let leds = self.targets();
         let _off = cx.off_on_drop(&leds);
-        let period = self.total().saturating_add(self.pause);
-        let mut play = 0;
+        let last = self.frames.len().saturating_sub(1);
         let mut end = start;
-        while self.plays.is_none_or(|plays| play < plays) {
-            let play_start = start.add_times(period, play);
-            for (frame, &offset) in self.frames.iter().zip(self.offsets.iter()) {
-                cx.sleep_until(play_start + offset).await;
-                self.show(cx, &leds, frame);
+        // (play, frame) of the frame to show now.
+        let mut at = (0u64, 0usize);
+        while self.plays.is_none_or(|plays| at.0 < plays) {
+            let (play, frame) = at;
+            self.show(cx, &leds, &self.frames[frame]);
+            end = self.play_start(start, play) + self.total();
+            let next = if frame < last { (play, frame + 1) } else { (play.saturating_add(1), 0) };
+            if self.plays.is_some_and(|plays| next.0 >= plays) {
+                break;
             }
-            end = play_start + self.total();
-            play += 1;
+            let due = cx.sleep_until(self.frame_start(start, next)).await;
+            // Late? Jump to the frame due now (a division and a binary search); on time,
+            // this is `next`.
+            at = match cx.now() == due {
+                true => next,
+                false => self.due(start, cx.now()).max(next),
+            };
         }
         cx.sleep_until(end).await;
         cx.fill(&leds, P::OFF);
@@ -195,9 +236,13 @@ impl<P: Pixel> Animation<P> for Keyframes<P> {
         if self.frames.is_empty() {
             return fail(ValidationErrorKind::NoFrames);
         }
-        if let Some(frame) = self.frames.iter().position(|f| f.duration.is_zero()) {
-            return fail(ValidationErrorKind::ZeroFrameDuration { frame });
+        for (frame, f) in self.frames.iter().enumerate() {
+            if f.duration < MIN_STEP {
+                return fail(ValidationErrorKind::FrameTooShort { frame, duration: f.duration });
+            }
+            at_most_longest("keyframes", "a frame", f.duration)?;
         }
+        at_most_longest("keyframes", "the pause", self.pause)?;
         let shown = self.leds.as_ref().map_or(len, |leds| leds.len());
         if let Some(frame) = self.frames.iter().position(|f| f.pixels.len() > shown) {
             let pixels = self.frames[frame].pixels.len();
@@ -206,13 +251,16 @@ impl<P: Pixel> Animation<P> for Keyframes<P> {
         self.targets().validate(len, "keyframes")
     }
 
+    /// Exact: `plays·play + (plays − 1)·pause`; `Duration::MAX` (never ends) when looping.
+    fn min_duration(&self) -> Duration {
+        self.max_duration().unwrap_or(Duration::MAX)
+    }
+
+    /// Exact: `plays·play + (plays − 1)·pause`; `None` (never ends) when looping.
     fn max_duration(&self) -> Option<Duration> {
         match self.plays? {
             0 => Some(Duration::ZERO),
-            n => Some(
-                crate::time::mul(self.total(), n)
-                    .saturating_add(crate::time::mul(self.pause, n - 1)),
-            ),
+            n => Some(mul(self.total(), n).saturating_add(mul(self.pause, n - 1))),
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::{Animation, Cx, Instant, Leds, Pixel, ValidationError};
 ///
 /// The pixel type `P` is the type of "off" written ([`Pixel::OFF`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "animations do nothing unless played"]
 pub struct Off<P = bool> {
     leds: Leds,
     pixel: PhantomData<fn() -> P>,
@@ -41,6 +42,12 @@ impl<P: Pixel> Animation<P> for Off<P> {
         self.leds.validate(len, "off")
     }
 
+    /// Zero: ends at once.
+    fn min_duration(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    /// Zero: ends at once.
     fn max_duration(&self) -> Option<Duration> {
         Some(Duration::ZERO)
     }

@@ -4,6 +4,7 @@ use crate::{Animation, Cx, Instant, Leds, Pixel, ValidationError};
 
 /// Holds LEDs on until cancelled. Built by [`on`].
 #[derive(Debug, Clone, PartialEq)]
+#[must_use = "animations do nothing unless played"]
 pub struct On<P> {
     leds: Leds,
     value: P,
@@ -36,7 +37,6 @@ pub fn on<P: Pixel>(leds: impl Into<Leds>) -> On<P> {
 
 impl<P: Pixel> On<P> {
     /// Lights the LEDs with `value` instead of [`Pixel::ON`].
-    #[must_use]
     pub fn color(mut self, value: P) -> On<P> {
         self.value = value;
         self
@@ -54,6 +54,12 @@ impl<P: Pixel> Animation<P> for On<P> {
         self.leds.validate(len, "on")
     }
 
+    /// `Duration::MAX`: never ends by itself.
+    fn min_duration(&self) -> Duration {
+        Duration::MAX
+    }
+
+    /// `None`: never ends by itself.
     fn max_duration(&self) -> Option<Duration> {
         None
     }

@@ -22,7 +22,7 @@ pub use recorder::{Recorder, Step};
 pub use rpi::*;
 #[cfg(feature = "smart-leds")]
 pub use smart_leds::*;
-pub use terminal::{Shade, Terminal};
+pub use terminal::{ColorMode, Shade, Terminal};
 
 use crate::{Instant, Pixel};
 

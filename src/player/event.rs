@@ -10,7 +10,7 @@ use std::sync::{Arc, Condvar, Mutex, Weak};
 use futures::Stream;
 
 use super::PlayId;
-use crate::{Instant, ValidationError};
+use crate::Instant;
 
 /// Something that happened in a player, with the instant and the play request.
 #[derive(Debug, Clone)]
@@ -70,14 +70,15 @@ pub enum Event {
     },
     /// Play request `id` was refused by the player thread itself, although
     /// [`PlayerHandle::play`](super::PlayerHandle::play) had accepted it: it cannot play
-    /// on this player's clock (an endless program on a virtual clock). Nothing changed.
+    /// on this player's clock (a program that never ends, on a virtual clock, would
+    /// run through simulated centuries at full speed). It never started.
     Refused {
         /// The play request.
         id: PlayId,
         /// When it was refused.
         at: Instant,
         /// Why.
-        error: ValidationError,
+        error: Arc<dyn Error + Send + Sync>,
     },
     /// A write succeeded again after [`Event::OutputFailed`]: the output shows the
     /// frame again. While a write is failing, the player retries it (10 ms after the

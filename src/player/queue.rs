@@ -121,11 +121,7 @@ impl<P: Pixel> Commands<P> {
         if self.queued.load(Ordering::Acquire) == 0 {
             return;
         }
-        let mut state = self.lock();
-        into.extend(state.items.drain(..));
-        self.queued.store(0, Ordering::Release);
-        drop(state);
-        self.not_full.notify_all();
+        self.drain(self.lock(), into);
     }
 
     /// Blocks until a command is queued, then takes them all (for clocks that cannot
@@ -137,16 +133,18 @@ impl<P: Pixel> Commands<P> {
             state = self.not_empty.wait(state).unwrap_or_else(PoisonError::into_inner);
         }
         self.player_blocked.store(false, Ordering::Release);
-        into.extend(state.items.drain(..));
-        self.queued.store(0, Ordering::Release);
-        drop(state);
-        self.not_full.notify_all();
+        self.drain(state, into);
     }
 
     /// Refuses every later command and moves the queued ones to `into`.
     pub(crate) fn close(&self, into: &mut VecDeque<Command<P>>) {
         let mut state = self.lock();
         state.closed = true;
+        self.drain(state, into);
+    }
+
+    /// Moves the queued commands to `into`, unlocks, and tells waiting senders.
+    fn drain(&self, mut state: MutexGuard<'_, State<P>>, into: &mut VecDeque<Command<P>>) {
         into.extend(state.items.drain(..));
         self.queued.store(0, Ordering::Release);
         drop(state);

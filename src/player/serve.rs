@@ -5,6 +5,7 @@
 //! any of them is reported as an event and the thread goes on serving.
 
 use core::any::Any;
+use core::convert::Infallible;
 use core::time::Duration;
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -112,6 +113,13 @@ fn play<O: Output, C: Clock>(
     pending: &mut VecDeque<Command<O::Pixel>>,
 ) {
     let was_failing = driver.write_failed();
+    if driver.clock().is_virtual() && animation.min_duration_dyn() == Duration::MAX {
+        let at = driver.now();
+        let error = Arc::new(RunError::<Infallible>::Idle { at });
+        drop_guarded(animation);
+        shared.report(Event::Refused { id, at, error });
+        return;
+    }
     shared.report(Event::Started { id, at: driver.now() });
     // Asked before every sleep and after every wake-up: any queued command ends the
     // run at once.
@@ -139,7 +147,7 @@ fn play<O: Output, C: Clock>(
             Event::OutputFailed { id: Some(id), at, error: Arc::new(source) }
         }
         Ok(Err(RunError::Idle { at })) => Event::Stopped { id, at, reason: StopReason::Idle },
-        Ok(Err(RunError::Invalid(error))) => Event::Refused { id, at, error },
+        Ok(Err(error @ RunError::Invalid(_))) => Event::Refused { id, at, error: Arc::new(error) },
         Err(panic) => {
             if driver.recover() {
                 let error = Arc::new(OutputPanicked(panic_message(&*panic)));
@@ -179,7 +187,7 @@ fn shut_down<O: Output, C: Clock>(
     let at = driver.now();
     for command in pending.drain(..) {
         if let Command::Play(id, animation) = command {
-            let _ = catch_unwind(AssertUnwindSafe(move || drop(animation)));
+            drop_guarded(animation);
             shared.report(Event::Skipped { id, at, reason: StopReason::Shutdown });
         }
     }
@@ -211,6 +219,12 @@ fn write<O: Output, C: Clock>(
         };
     shared.report(Event::OutputFailed { id, at: driver.now(), error: Arc::clone(&error) });
     Some(error)
+}
+
+/// Drops a user's value; a panic in its `Drop` is swallowed (its request already has
+/// its end event).
+fn drop_guarded<T>(value: T) {
+    let _ = catch_unwind(AssertUnwindSafe(move || drop(value)));
 }
 
 /// The output panicked; its message.

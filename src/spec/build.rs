@@ -63,9 +63,9 @@ impl Spec {
     ///
     /// [`SpecError::Build`] naming the place (`sequence[1].blink.leds`) for an LED the
     /// output lacks, a name it does not know, a colour on an on/off output, an LED list
-    /// far longer than the output, a `blink` or `repeat` of several passes that take no
-    /// time (all at one instant); [`SpecError::Validation`] for what validation
-    /// refuses (an empty `any`, a loop whose body takes no time).
+    /// far longer than the output; [`SpecError::Validation`] for what validation
+    /// refuses (an empty `any`, a loop whose body may take less than
+    /// [`MIN_STEP`](crate::MIN_STEP), a duration past [`LONGEST`](crate::LONGEST)).
     ///
     /// # Examples
     ///
@@ -99,32 +99,6 @@ impl Spec {
         let program = builder.node::<P>(self, "")?;
         program.validate_dyn(layout.len())?;
         Ok(program)
-    }
-}
-
-/// Loops that would run all their passes at one instant: a hostile `times` would keep the
-/// player busy without time passing (validation only refuses endless ones).
-struct SpinError;
-
-impl SpinError {
-    fn rounds(path: &str, n: u64) -> SpecError {
-        SpecError::build(
-            path,
-            format!(
-                "{n} rounds of zero time would all happen at one instant; give the blink a \
-                 non-zero interval, or at most 1 round"
-            ),
-        )
-    }
-
-    fn passes(path: &str, n: u64) -> SpecError {
-        SpecError::build(
-            path,
-            format!(
-                "the body takes no time, so {n} passes would all happen at one instant; \
-                 give the body a duration, or repeat it at most once"
-            ),
-        )
     }
 }
 
@@ -197,10 +171,6 @@ impl Builder<'_> {
                 if let Some(off) = b.off {
                     leaf = leaf.off_for(off);
                 }
-                let period = b.interval.saturating_add(b.off.unwrap_or(b.interval));
-                if period.is_zero() && b.times.is_some_and(|n| n > 1) {
-                    return Err(SpinError::rounds(&join(&p, "times"), b.times.unwrap_or(0)));
-                }
                 match b.times {
                     Some(n) => leaf.times(n).boxed(),
                     None => leaf.boxed(),
@@ -235,11 +205,7 @@ impl Builder<'_> {
             Spec::Any(children) => any(self.list::<P>(children, &join(path, "any"))?).boxed(),
             Spec::Forever(body) => forever(self.node::<P>(body, &join(path, "forever"))?).boxed(),
             Spec::Repeat(r) => {
-                let body = self.node::<P>(&r.body, &join(path, "repeat.body"))?;
-                if r.times > 1 && body.max_duration_dyn() == Some(core::time::Duration::ZERO) {
-                    return Err(SpinError::passes(&join(path, "repeat.times"), r.times));
-                }
-                repeat(r.times, body).boxed()
+                repeat(r.times, self.node::<P>(&r.body, &join(path, "repeat.body"))?).boxed()
             }
             Spec::Timeout(t) => {
                 timeout(t.after, self.node::<P>(&t.body, &join(path, "timeout.body"))?).boxed()

@@ -21,7 +21,7 @@ use crate::ValidationError;
 ///     err.to_string(),
 ///     r#"sequence[2].blink.interval: "5 ms" is not a duration; write "5ms" or 0.005 (line 2, column 55)"#
 /// );
-/// assert_eq!(err.path(), Some("sequence[2].blink.interval"));
+/// assert_eq!(err.path().as_deref(), Some("sequence[2].blink.interval"));
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -126,9 +126,9 @@ fn suffix(position: &Option<Position>) -> String {
 
 impl SpecError {
     /// Where in the document or spec, when the error has a place.
-    pub fn path(&self) -> Option<&str> {
+    pub fn path(&self) -> Option<String> {
         match self {
-            SpecError::Parse { path, .. } | SpecError::Build { path, .. } => Some(path),
+            SpecError::Parse { path, .. } | SpecError::Build { path, .. } => Some(path.clone()),
             SpecError::Validation(e) => Some(e.path()),
             _ => None,
         }
