@@ -79,21 +79,31 @@ pub enum RunError<E> {
         #[source]
         source: E,
     },
-    /// The animation can never end on this clock, which cannot wait for anything from
-    /// outside (a virtual clock): nothing is scheduled, or nothing ever will be.
+    /// The animation never ends by itself (its
+    /// [`min_duration`](crate::Animation::min_duration) is `Duration::MAX`: an `on`, a
+    /// `forever`, a `cycle`, a `blink` without `.times`) and was to be played to its
+    /// end on a [virtual](Clock::is_virtual) clock, which would simulate forever while
+    /// the output fills: refused **before anything plays**.
+    #[error(
+        "the animation never ends by itself (an `on`, a `forever`, a `cycle` or a `blink` \
+         without `.times` in it), so playing it to its end on a virtual clock would simulate \
+         forever; play it with `run_for` to see a window of it"
+    )]
+    Endless {
+        /// The instant it would have started at.
+        at: Instant,
+    },
+    /// The animation waits for something that never comes on this clock, which cannot
+    /// wait for anything from outside (a virtual clock): nothing is scheduled, or only
+    /// a deadline at or past the end of the timeline.
     ///
-    /// [`Driver::run`] on a [virtual](Clock::is_virtual) clock returns it **before
-    /// anything plays**, with `at` the start, for a program that never ends by itself
-    /// (its [`min_duration`](crate::Animation::min_duration) is `Duration::MAX`: an
-    /// `on`, a `forever`, a `cycle`, a `blink` without `.times`), instead of simulating
-    /// it forever. During a run, `at` is the instant at which nothing was left to wait
-    /// for, or [`Instant::MAX`] when the animation waits for a deadline at or past the
-    /// end of the timeline (about 584 years after the clock's origin), which never
-    /// comes.
+    /// `at` is the instant at which nothing was left to wait for, or [`Instant::MAX`]
+    /// when the animation waits for the end of the timeline (about 584 years after the
+    /// clock's origin).
     #[error("{}", idle_message(*at))]
     Idle {
-        /// The start (refused before playing), the instant at which nothing was left to
-        /// wait for, or [`Instant::MAX`] for the end of the timeline.
+        /// The instant at which nothing was left to wait for, or [`Instant::MAX`] for
+        /// the end of the timeline.
         at: Instant,
     },
 }
@@ -104,9 +114,8 @@ fn idle_message(at: Instant) -> String {
                          the clock's origin), which never comes"
             .to_owned(),
         at => format!(
-            "the animation never ends on this clock: from {at} it waits with nothing scheduled, \
-             or never ends by itself (`on`, `forever`, `cycle`, `blink` without `.times`), and \
-             nothing outside moves a virtual clock"
+            "the animation never ends on this clock: from {at} it waits with nothing \
+             scheduled, and nothing outside moves a virtual clock"
         ),
     };
     format!("{why}; play it with `run_for` to see a window of it")
@@ -147,9 +156,9 @@ impl<O: Output, C: Clock> Driver<O, C> {
     /// [`RunError::Invalid`] before anything plays if the animation does not fit the
     /// output; [`RunError::Output`] if a write fails (the animation is dropped, so its
     /// LEDs go off in the frame). On a virtual clock ([`Clock::is_virtual`]),
-    /// [`RunError::Idle`] if it can never end: before anything plays if it never ends
-    /// by itself (an [`on`](crate::on), a [`forever`](crate::forever)), or when it
-    /// turns out to wait for nothing (or for the end of the timeline).
+    /// [`RunError::Endless`] before anything plays if it never ends by itself (an
+    /// [`on`](crate::on), a [`forever`](crate::forever)), and [`RunError::Idle`] when
+    /// it turns out to wait for nothing (or for the end of the timeline).
     pub fn run<A: Animation<O::Pixel> + ?Sized>(
         &mut self,
         animation: &A,
@@ -174,7 +183,8 @@ impl<O: Output, C: Clock> Driver<O, C> {
     ///
     /// # Errors
     ///
-    /// As [`Driver::run`]; with a limit, never [`RunError::Idle`].
+    /// As [`Driver::run`]; with a limit, never [`RunError::Idle`] nor
+    /// [`RunError::Endless`].
     pub fn run_for<A: Animation<O::Pixel> + ?Sized>(
         &mut self,
         animation: &A,
@@ -246,7 +256,7 @@ impl<O: Output, C: Clock> Driver<O, C> {
             && self.engine.clock.is_virtual()
             && animation.min_duration() == Duration::MAX
         {
-            return Err(RunError::Idle { at: start });
+            return Err(RunError::Endless { at: start });
         }
         self.cx.set_now(start);
         self.cx.timers().borrow_mut().clear();

@@ -115,7 +115,7 @@ fn play<O: Output, C: Clock>(
     let was_failing = driver.write_failed();
     if driver.clock().is_virtual() && animation.min_duration_dyn() == Duration::MAX {
         let at = driver.now();
-        let error = Arc::new(RunError::<Infallible>::Idle { at });
+        let error = Arc::new(RunError::<Infallible>::Endless { at });
         drop_guarded(animation);
         shared.report(Event::Refused { id, at, error });
         return;
@@ -147,7 +147,9 @@ fn play<O: Output, C: Clock>(
             Event::OutputFailed { id: Some(id), at, error: Arc::new(source) }
         }
         Ok(Err(RunError::Idle { at })) => Event::Stopped { id, at, reason: StopReason::Idle },
-        Ok(Err(error @ RunError::Invalid(_))) => Event::Refused { id, at, error: Arc::new(error) },
+        Ok(Err(error @ (RunError::Invalid(_) | RunError::Endless { .. }))) => {
+            Event::Refused { id, at, error: Arc::new(error) }
+        }
         Err(panic) => {
             if driver.recover() {
                 let error = Arc::new(OutputPanicked(panic_message(&*panic)));
