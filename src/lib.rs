@@ -64,6 +64,7 @@
 
 mod animation;
 mod clock;
+mod color;
 pub mod combinator;
 mod cx;
 pub mod demos;
@@ -81,6 +82,7 @@ mod timer;
 
 pub use animation::{Animation, BoxAnimation, DynAnimation};
 pub use clock::{Clock, Idle, Interrupt, ManualClock, ManualControl, SystemClock, VirtualClock};
+pub use color::Color;
 pub use combinator::{All, Any, Cycle, Forever, Repeat, Sequence, Timeout};
 pub use combinator::{all, any, cycle, forever, repeat, sequence, timeout};
 pub use cx::{Cx, OffOnDrop, Sleep, Ticker};
@@ -120,11 +122,11 @@ pub use time::{Instant, LONGEST, MIN_STEP, ms, secs};
 pub mod prelude {
     pub use crate::output::{Recorder, Terminal};
     pub use crate::{
-        All, Animation, Any, Blink, BoxAnimation, Clock, Cx, Cycle, Dot, Driver, Event, Fill,
-        Forever, Frame, FromFn, Instant, Leds, Matrix, Off, On, Output, Pixel, PlayError, PlayId,
-        Player, PlayerHandle, RGB8, Repeat, RunEnd, RunError, Sequence, SystemClock, Timeout,
-        ValidationError, ValidationErrorKind, VirtualClock, Wait, Walk, all, any, blink, cycle,
-        fill, forever, from_fn, ms, off, on, repeat, secs, sequence, timeout, wait, walk,
+        All, Animation, Any, Blink, BoxAnimation, Clock, Color, Cx, Cycle, Dot, Driver, Event,
+        Fill, Forever, Frame, FromFn, Instant, Leds, Matrix, Off, On, Output, Pixel, PlayError,
+        PlayId, Player, PlayerHandle, RGB8, Repeat, RunEnd, RunError, Sequence, SystemClock,
+        Timeout, ValidationError, ValidationErrorKind, VirtualClock, Wait, Walk, all, any, blink,
+        cycle, fill, forever, from_fn, ms, off, on, repeat, secs, sequence, timeout, wait, walk,
     };
     pub use core::time::Duration;
 }
