@@ -1,0 +1,10 @@
+//! Effects: colour animations people know from CircuitPython's `adafruit_led_animation`.
+
+mod chase;
+mod color_cycle;
+mod solid;
+mod step;
+
+pub use chase::{Chase, chase};
+pub use color_cycle::{ColorCycle, color_cycle};
+pub use solid::{Solid, solid};

@@ -1,0 +1,168 @@
+//! The effects give the same pixels as CircuitPython's `adafruit_led_animation` 2.12.6
+//! at the same parameters and the same step instants.
+//!
+//! Each test runs the library itself (`tests/parity/harness.py`) on a patched clock with a
+//! fake pixel object, stepping it at exactly `k·speed`, and compares its frames with the
+//! blinken effect's on the virtual clock. They need Python with the library:
+//!
+//! ```sh
+//! export BLINKEN_PARITY_PYTHON=$(tests/parity/setup.sh target/parity-venv)
+//! cargo test --test effects_parity -- --include-ignored
+//! ```
+//!
+//! Without `BLINKEN_PARITY_PYTHON` they are ignored by a plain `cargo test`, and fail
+//! (saying what is missing) when run with `--include-ignored`.
+
+use std::process::Command;
+
+use blinken::prelude::*;
+
+/// The frames CircuitPython shows at each step `k` (drawn at `k·speed_ms`): every
+/// `show()` of that step, in order.
+fn circuitpython(spec: &str) -> Vec<Vec<Vec<RGB8>>> {
+    let python = std::env::var("BLINKEN_PARITY_PYTHON").unwrap_or_else(|_| {
+        panic!(
+            "BLINKEN_PARITY_PYTHON is not set: point it at a python3 with \
+             adafruit-circuitpython-led-animation 2.12.6 and Adafruit-Blinka, e.g. \
+             `export BLINKEN_PARITY_PYTHON=$(tests/parity/setup.sh target/parity-venv)`"
+        )
+    });
+    let harness = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/parity/harness.py");
+    let out = Command::new(&python)
+        .arg(harness)
+        .arg(spec)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the harness failed on {spec}:\n{stderr}");
+    let n = spec_n(spec);
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let bytes: Vec<u8> = line
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().unwrap())
+                .collect();
+            assert_eq!(bytes.len() % (3 * n), 0, "a frame of {n} pixels: {line}");
+            bytes
+                .chunks(3 * n)
+                .map(|frame| frame.chunks(3).map(|c| RGB8::new(c[0], c[1], c[2])).collect())
+                .collect()
+        })
+        .collect()
+}
+
+fn spec_n(spec: &str) -> usize {
+    let at = spec.find("\"n\":").expect("the spec has n") + 4;
+    spec[at..].split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
+}
+
+/// The frames a blinken effect shows at `k·speed` for `k` in `0..steps`, on `n` LEDs.
+fn blinken<A: Animation<RGB8>>(
+    effect: &A,
+    n: usize,
+    speed: Duration,
+    steps: u64,
+) -> Vec<Vec<RGB8>> {
+    let mut driver = Driver::new(Recorder::<RGB8>::with_len(n), VirtualClock::new());
+    driver.run_for(effect, speed * (steps as u32 - 1) + speed / 2).unwrap();
+    let recorded = driver.output().steps();
+    (0..steps)
+        .map(|k| {
+            let at = Instant::ZERO + speed * k as u32;
+            let step = recorded.iter().rev().find(|s| s.at <= at).expect("a frame at the start");
+            step.pixels.to_vec()
+        })
+        .collect()
+}
+
+/// Runs `effect` on CircuitPython with `kwargs` (a JSON object) and compares the last
+/// frame shown at each step with blinken's `ours`.
+fn same_frames<A: Animation<RGB8>>(
+    effect: &str,
+    kwargs: &str,
+    n: usize,
+    speed_ms: u64,
+    steps: u64,
+    ours: &A,
+) {
+    let spec = format!(
+        r#"{{"effect":"{effect}","n":{n},"speed_ms":{speed_ms},"steps":{steps},"kwargs":{kwargs}}}"#
+    );
+    let theirs = circuitpython(&spec);
+    assert_eq!(theirs.len() as u64, steps, "{spec}");
+    let ours = blinken(ours, n, ms(speed_ms), steps);
+    for (k, (theirs, ours)) in theirs.iter().zip(&ours).enumerate() {
+        let theirs = theirs.last().expect("a show at every step");
+        assert_eq!(ours, theirs, "step {k} of {spec}");
+    }
+}
+
+const RED: RGB8 = RGB8::new(255, 0, 0);
+const TEAL: RGB8 = RGB8::new(0, 255, 120);
+const GOLD: RGB8 = RGB8::new(255, 222, 30);
+
+#[test]
+#[ignore = "needs python3 with adafruit-circuitpython-led-animation 2.12.6: set BLINKEN_PARITY_PYTHON (see README)"]
+fn solid_is_circuitpythons() {
+    same_frames("Solid", r#"{"color":[255,0,0]}"#, 5, 1000, 4, &solid(0..5, RED));
+    same_frames("Solid", r#"{"color":[0,255,120]}"#, 1, 1000, 3, &solid(0, TEAL));
+}
+
+#[test]
+#[ignore = "needs python3 with adafruit-circuitpython-led-animation 2.12.6: set BLINKEN_PARITY_PYTHON (see README)"]
+fn color_cycle_is_circuitpythons() {
+    let colors = r#"[[255,0,0],[0,255,120],[255,222,30]]"#;
+    same_frames(
+        "ColorCycle",
+        &format!(r#"{{"colors":{colors}}}"#),
+        4,
+        100,
+        10,
+        &color_cycle(0..4, ms(100), [RED, TEAL, GOLD]),
+    );
+    same_frames(
+        "ColorCycle",
+        &format!(r#"{{"colors":{colors},"start_color":2}}"#),
+        3,
+        250,
+        8,
+        &color_cycle(0..3, ms(250), [RED, TEAL, GOLD]).start_color(2),
+    );
+    same_frames(
+        "ColorCycle",
+        r#"{"colors":[[1,2,3]]}"#,
+        2,
+        7,
+        5,
+        &color_cycle(0..2, ms(7), [RGB8::new(1, 2, 3)]),
+    );
+}
+
+#[test]
+#[ignore = "needs python3 with adafruit-circuitpython-led-animation 2.12.6: set BLINKEN_PARITY_PYTHON (see README)"]
+fn chase_is_circuitpythons() {
+    for (n, size, spacing, reverse, speed_ms) in [
+        (10, 2, 3, false, 100),
+        (10, 2, 3, true, 100),
+        (7, 1, 1, false, 50),
+        (12, 3, 0, false, 20),
+        (12, 3, 0, true, 20),
+        (3, 4, 2, true, 100),
+        (13, 4, 2, true, 33),
+        (1, 1, 5, false, 100),
+    ] {
+        same_frames(
+            "Chase",
+            &format!(
+                r#"{{"color":[255,222,30],"size":{size},"spacing":{spacing},"reverse":{reverse}}}"#
+            ),
+            n,
+            speed_ms,
+            3 * n as u64 + 7,
+            &chase(0..n, ms(speed_ms), GOLD).size(size).spacing(spacing).reverse(reverse),
+        );
+    }
+}
