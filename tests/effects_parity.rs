@@ -166,3 +166,36 @@ fn chase_is_circuitpythons() {
         );
     }
 }
+
+#[test]
+#[ignore = "needs python3 with adafruit-circuitpython-led-animation 2.12.6: set BLINKEN_PARITY_PYTHON (see README)"]
+fn comet_is_circuitpythons() {
+    // (n, tail (0: default), bounce, ring, reverse, background)
+    for (n, tail, bounce, ring, reverse, bg) in [
+        (10, 3, false, false, false, [0, 0, 0]),
+        (10, 0, false, false, false, [0, 0, 0]),
+        (10, 4, false, false, true, [0, 0, 0]),
+        (8, 3, true, false, false, [0, 0, 0]),
+        (8, 3, true, false, true, [0, 0, 0]),
+        (9, 4, false, true, false, [0, 0, 0]),
+        (9, 4, false, true, true, [0, 0, 0]),
+        (12, 5, false, false, false, [0, 10, 40]),
+        (5, 5, true, false, false, [3, 2, 1]),
+        (6, 6, false, true, false, [0, 0, 0]),
+        (1, 1, false, false, false, [0, 0, 0]),
+    ] {
+        let kwargs = format!(
+            r#"{{"color":[255,222,30],"tail_length":{tail},"bounce":{bounce},"ring":{ring},"reverse":{reverse},"background_color":{bg:?}}}"#
+        );
+        let [r, g, b] = bg;
+        let mut ours = comet(0..n, ms(40), GOLD)
+            .bounce(bounce)
+            .ring(ring)
+            .reverse(reverse)
+            .background(RGB8::new(r, g, b));
+        if tail > 0 {
+            ours = ours.tail_length(tail);
+        }
+        same_frames("Comet", &kwargs, n, 40, 5 * n as u64 + 3 * tail as u64 + 9, &ours);
+    }
+}

@@ -1,0 +1,175 @@
+//! Effects: catching up after stalls, validation, cancellation, colour pixel types.
+
+use blinken::prelude::*;
+
+const RED: RGB8 = RGB8::new(255, 0, 0);
+const GOLD: RGB8 = RGB8::new(255, 222, 30);
+
+/// A clock that wakes `late` after every deadline, as a stalled machine does.
+struct LateClock {
+    now: Instant,
+    late: Duration,
+}
+
+impl Clock for LateClock {
+    fn now(&self) -> Instant {
+        self.now
+    }
+    fn sleep_until(&mut self, deadline: Option<Instant>) -> Result<(), blinken::Idle> {
+        self.now = self.now.max(deadline.ok_or(blinken::Idle)? + self.late);
+        Ok(())
+    }
+}
+
+/// Plays `effect` on a clock that wakes `late` after each deadline and checks that
+/// every frame written shows exactly what the effect shows on time at that instant
+/// (given its `period`, at the same phase of its second period).
+fn catches_up<A: Animation<RGB8>>(
+    effect: &A,
+    n: usize,
+    late: Duration,
+    horizon: Duration,
+    period: Option<Duration>,
+) {
+    let mut on_time = Driver::new(Recorder::<RGB8>::with_len(n), VirtualClock::new());
+    let reference = period.map_or(horizon + late * 2, |p| p * 3);
+    on_time.run_for(effect, reference).unwrap();
+    let expected = on_time.output().steps();
+    let clock = LateClock { now: Instant::ZERO, late };
+    let mut stalled = Driver::new(Recorder::<RGB8>::with_len(n), clock);
+    stalled.run_for(effect, horizon).unwrap();
+    let written = stalled.output().steps();
+    assert!(written.len() > 1, "{written:?}");
+    for step in written {
+        let at = match period {
+            Some(p) if step.at > Instant::ZERO + p * 2 => {
+                let p = p.as_nanos() as u64;
+                Instant::from_nanos(step.at.as_nanos() % p + p)
+            }
+            _ => step.at,
+        };
+        let want = expected.iter().rev().find(|s| s.at <= at).unwrap();
+        assert_eq!(step.pixels, want.pixels, "at {}", step.at);
+    }
+}
+
+#[test]
+fn effects_catch_up_to_the_step_due_now() {
+    for late in [ms(1), ms(35), ms(130), ms(999), secs(7)] {
+        let horizon = late * 12 + secs(2);
+        catches_up(&color_cycle(0..3, ms(100), [RED, GOLD]), 3, late, horizon, None);
+        catches_up(&chase(0..9, ms(100), GOLD).reverse(true), 9, late, horizon, None);
+        for (bounce, ring, reverse) in [
+            (false, false, false),
+            (false, false, true),
+            (true, false, false),
+            (true, false, true),
+            (false, true, false),
+            (false, true, true),
+        ] {
+            let c = comet(0..9, ms(100), GOLD).tail_length(3);
+            let c = c.bounce(bounce).ring(ring).reverse(reverse).background(RGB8::new(0, 1, 2));
+            catches_up(&c, 9, late, horizon, None);
+        }
+    }
+}
+
+#[test]
+fn catching_up_a_long_stall_costs_one_step() {
+    // A comet stalled for a day redraws at most one flight: the run takes no time. A
+    // bouncing comet of 30 LEDs with a tail of 7 repeats every 2·(30 + 7 + 1) steps.
+    let effect = comet(0..30, ms(100), GOLD).bounce(true);
+    catches_up(&effect, 30, secs(86_400), secs(86_400 * 5), Some(ms(7600)));
+}
+
+fn refuses<A: Animation<RGB8>>(effect: A, len: usize, message: &str) {
+    let err = effect.validate(len).unwrap_err();
+    assert_eq!(err.to_string(), message);
+}
+
+#[test]
+fn effects_validate_their_parameters_with_named_errors() {
+    refuses(
+        comet(0..3, ms(100), RED),
+        3,
+        "comet: tail_length = 0 is not allowed; give a tail of 1 to 3 LEDs (the comet's LEDs)",
+    );
+    refuses(
+        comet(0..3, ms(100), RED).tail_length(4),
+        3,
+        "comet: tail_length = 4 is not allowed; give a tail of 1 to 3 LEDs (the comet's LEDs)",
+    );
+    refuses(
+        comet(0..8, ms(100), RED).bounce(true).ring(true),
+        8,
+        "comet: bounce = true is not allowed; a comet on a ring cannot bounce",
+    );
+    refuses(
+        comet(0..8, Duration::from_micros(99), RED),
+        8,
+        "comet: a step of 99µs is shorter than MIN_STEP (100µs): no LED shows it, and catching \
+         up after a stall would cost work per missed step; use at least 100µs",
+    );
+    refuses(
+        chase(0..8, ms(100), RED).size(0),
+        8,
+        "chase: size = 0 is not allowed; a bar lights at least 1 LED",
+    );
+    refuses(
+        chase(0..9, ms(100), RED),
+        8,
+        "chase: LED index 8 is outside the output (8 LEDs); use 0..=7",
+    );
+    refuses(
+        color_cycle(0..2, ms(100), []),
+        2,
+        "color_cycle: colors = [] is not allowed; give it at least one colour",
+    );
+    refuses(
+        color_cycle(0..2, ms(100), [RED]).start_color(1),
+        2,
+        "color_cycle: start_color = 1 is not allowed; use 0..=0 (an index into the colours)",
+    );
+    refuses(solid(Leds::none(), RED), 2, "solid: no LEDs to walk over; give it at least one LED");
+    let err = Animation::<RGB8>::validate(&chase(0..2, secs(4_000_000_000), RED), 2).unwrap_err();
+    assert!(err.to_string().starts_with("chase: the speed of"), "{err}");
+    // Effects are animations like any other: inside a program the path names them.
+    let program = sequence((wait(ms(1)), comet(0..2, ms(100), RED).timeout(secs(1))));
+    let err = Animation::<RGB8>::validate(&program, 2).unwrap_err();
+    assert_eq!(err.path(), "sequence[1] > timeout > comet");
+}
+
+#[test]
+fn effects_compose_and_switch_their_leds_off_when_cancelled() {
+    let program = sequence((
+        chase(0..4, ms(100), RED).size(1).spacing(1).timeout(ms(250)),
+        comet(0..4, ms(100), RED).tail_length(1).timeout(ms(300)),
+    ))
+    .or(wait(secs(1)));
+    let mut driver = Driver::new(Recorder::<RGB8>::with_len(4), VirtualClock::new());
+    assert_eq!(driver.run(&program).unwrap(), Instant::ZERO + ms(550));
+    driver.output().assert_timeline(
+        "
+        0.000000 #.#.
+        0.100000 .#.#
+        0.200000 #.#.
+        0.250000 ....
+        0.350000 #...
+        0.450000 .#..
+        0.550000 ....
+        ",
+    );
+}
+
+#[test]
+fn effects_play_on_dots_keeping_their_brightness() {
+    let dim = Dot::new(RGB8::new(200, 100, 0), 5);
+    let mut driver = Driver::new(Recorder::<Dot>::with_len(4), VirtualClock::new());
+    driver.run(&comet(0..4, ms(100), dim).tail_length(2).timeout(ms(250))).unwrap();
+    let steps = driver.output().steps();
+    // Step 2 (0.2 s): tail end at 0 (intensity 0.05), head at 1 (0.525).
+    let frame = &steps.iter().find(|s| s.at == Instant::ZERO + ms(200)).unwrap().pixels;
+    assert_eq!(frame[0], Dot::new(RGB8::new(10, 5, 0), 5));
+    assert_eq!(frame[1], Dot::new(RGB8::new(105, 52, 0), 5));
+    assert_eq!(frame[2], Dot::OFF);
+}
