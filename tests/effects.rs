@@ -59,6 +59,12 @@ fn effects_catch_up_to_the_step_due_now() {
         let horizon = late * 12 + secs(2);
         catches_up(&color_cycle(0..3, ms(100), [RED, GOLD]), 3, late, horizon, None);
         catches_up(&chase(0..9, ms(100), GOLD).reverse(true), 9, late, horizon, None);
+        catches_up(&rainbow(0..9, ms(100)).period(secs(3)), 9, late, horizon, None);
+        catches_up(&rainbow_chase(0..9, ms(100)).step(30), 9, late, horizon, None);
+        let breathing = pulse(0..2, ms(100), GOLD).period(secs(2)).breath(ms(400));
+        catches_up(&breathing, 2, late, horizon, None);
+        let c = rainbow_comet(0..12, ms(100)).tail_length(4).bounce(true);
+        catches_up(&c, 12, late, horizon, None);
         for (bounce, ring, reverse) in [
             (false, false, false),
             (false, false, true),
@@ -129,6 +135,42 @@ fn effects_validate_their_parameters_with_named_errors() {
         color_cycle(0..2, ms(100), [RED]).start_color(1),
         2,
         "color_cycle: start_color = 1 is not allowed; use 0..=0 (an index into the colours)",
+    );
+    refuses(
+        rainbow(0..2, ms(100)).period(ms(0)),
+        2,
+        "rainbow: period = 0s is not allowed; the wheel needs some time to turn",
+    );
+    refuses(
+        rainbow(0..2, ms(100)).step(0),
+        2,
+        "rainbow: step = 0 is not allowed; use a step of 1 to 255 on the wheel",
+    );
+    refuses(
+        rainbow_chase(0..2, ms(100)).step(0),
+        2,
+        "rainbow_chase: step = 0 is not allowed; use a step of 1 to 255 on the wheel",
+    );
+    refuses(
+        rainbow_comet(0..5, ms(100)),
+        5,
+        "rainbow_comet: tail_length = 10 is not allowed; give a tail of 1 to 5 LEDs (the \
+         comet's LEDs)",
+    );
+    refuses(
+        pulse(0..2, ms(100), RED).period(Duration::from_micros(1500)),
+        2,
+        "pulse: period = 1.5ms is not allowed; use at least 2ms",
+    );
+    refuses(
+        pulse(0..2, ms(100), RED).min_intensity(0.5).max_intensity(0.4),
+        2,
+        "pulse: max_intensity = 0.4 is not allowed; use 0.5 (min_intensity) to 1.0",
+    );
+    refuses(
+        pulse(0..2, ms(100), RED).min_intensity(-0.1),
+        2,
+        "pulse: min_intensity = -0.1 is not allowed; use 0.0 to 1.0",
     );
     refuses(solid(Leds::none(), RED), 2, "solid: no LEDs to walk over; give it at least one LED");
     let err = Animation::<RGB8>::validate(&chase(0..2, secs(4_000_000_000), RED), 2).unwrap_err();

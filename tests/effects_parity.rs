@@ -199,3 +199,110 @@ fn comet_is_circuitpythons() {
         same_frames("Comet", &kwargs, n, 40, 5 * n as u64 + 3 * tail as u64 + 9, &ours);
     }
 }
+
+#[test]
+#[ignore = "needs python3 with adafruit-circuitpython-led-animation 2.12.6: set BLINKEN_PARITY_PYTHON (see README)"]
+fn rainbow_is_circuitpythons() {
+    for (n, speed_ms, period_ms, step) in [
+        (10, 100, 5000, 1),
+        (30, 20, 1000, 1),
+        (7, 30, 1000, 3),
+        (300, 50, 2000, 1),
+        (5, 70, 300, 85),
+        (12, 10, 333, 7),
+        (3, 100, 1700, 255),
+    ] {
+        let steps = 2 * period_ms / speed_ms + 5;
+        same_frames(
+            "Rainbow",
+            &format!(r#"{{"period":{},"step":{step}}}"#, period_ms as f64 / 1000.0),
+            n,
+            speed_ms,
+            steps,
+            &rainbow(0..n, ms(speed_ms)).period(ms(period_ms)).step(step),
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs python3 with adafruit-circuitpython-led-animation 2.12.6: set BLINKEN_PARITY_PYTHON (see README)"]
+fn rainbow_chase_is_circuitpythons() {
+    for (n, size, spacing, reverse, step) in [
+        (10, 2, 3, false, 8),
+        (10, 2, 3, true, 8),
+        (7, 1, 1, false, 85),
+        (12, 3, 0, true, 16),
+        (13, 4, 2, false, 5),
+        (4, 1, 2, true, 100),
+    ] {
+        same_frames(
+            "RainbowChase",
+            &format!(r#"{{"size":{size},"spacing":{spacing},"reverse":{reverse},"step":{step}}}"#),
+            n,
+            25,
+            6 * n as u64 + 3,
+            &rainbow_chase(0..n, ms(25)).size(size).spacing(spacing).reverse(reverse).step(step),
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs python3 with adafruit-circuitpython-led-animation 2.12.6: set BLINKEN_PARITY_PYTHON (see README)"]
+fn rainbow_comet_is_circuitpythons() {
+    // (n, tail, bounce, ring, reverse, offset, step)
+    for (n, tail, bounce, ring, reverse, offset, step) in [
+        (20, 10, false, false, false, 0, 0),
+        (20, 10, false, false, true, 40, 0),
+        (12, 5, true, false, false, 0, 7),
+        (12, 5, true, false, true, 200, 0),
+        (9, 4, false, true, false, 0, 0),
+        (9, 9, false, true, true, 17, 30),
+        (30, 3, false, false, false, 255, 200),
+    ] {
+        let kwargs = format!(
+            r#"{{"tail_length":{tail},"bounce":{bounce},"ring":{ring},"reverse":{reverse},"colorwheel_offset":{offset},"step":{step}}}"#
+        );
+        let ours = rainbow_comet(0..n, ms(30))
+            .tail_length(tail)
+            .bounce(bounce)
+            .ring(ring)
+            .reverse(reverse)
+            .colorwheel_offset(offset)
+            .step(step);
+        same_frames("RainbowComet", &kwargs, n, 30, 5 * n as u64 + 3 * tail as u64 + 9, &ours);
+    }
+}
+
+#[test]
+#[ignore = "needs python3 with adafruit-circuitpython-led-animation 2.12.6: set BLINKEN_PARITY_PYTHON (see README)"]
+fn pulse_is_circuitpythons() {
+    // (speed, period, breath, min, max), durations in ms
+    for (speed_ms, period_ms, breath_ms, min, max) in [
+        (100, 5000, 0, 0.0, 1.0),
+        (20, 1000, 0, 0.0, 1.0),
+        (30, 1000, 500, 0.0, 1.0),
+        (25, 1003, 301, 0.1, 0.9), // odd milliseconds: halves rounded down
+        (25, 999, 251, 0.1, 0.9),
+        (10, 333, 77, 0.25, 0.5),
+        (50, 2000, 1000, 0.0, 0.3),
+        (7, 2, 0, 0.0, 1.0),
+    ] {
+        let steps = 2 * (period_ms + 2 * breath_ms) / speed_ms + 7;
+        same_frames(
+            "Pulse",
+            &format!(
+                r#"{{"color":[255,222,30],"period":{},"breath":{},"min_intensity":{min:?},"max_intensity":{max:?}}}"#,
+                period_ms as f64 / 1000.0,
+                breath_ms as f64 / 1000.0
+            ),
+            3,
+            speed_ms,
+            steps,
+            &pulse(0..3, ms(speed_ms), GOLD)
+                .period(ms(period_ms))
+                .breath(ms(breath_ms))
+                .min_intensity(min)
+                .max_intensity(max),
+        );
+    }
+}

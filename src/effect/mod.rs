@@ -3,10 +3,18 @@
 mod chase;
 mod color_cycle;
 mod comet;
+mod pulse;
+mod rainbow;
+mod rainbow_chase;
+mod rainbow_comet;
 mod solid;
 mod step;
 
 pub use chase::{Chase, chase};
 pub use color_cycle::{ColorCycle, color_cycle};
 pub use comet::{Comet, comet};
+pub use pulse::{Pulse, pulse};
+pub use rainbow::{Rainbow, rainbow};
+pub use rainbow_chase::{RainbowChase, rainbow_chase};
+pub use rainbow_comet::{RainbowComet, rainbow_comet};
 pub use solid::{Solid, solid};
