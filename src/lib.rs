@@ -88,8 +88,14 @@ pub use combinator::{All, Any, Cycle, Forever, Repeat, Sequence, Timeout};
 pub use combinator::{all, any, cycle, forever, repeat, sequence, timeout};
 pub use cx::{Cx, OffOnDrop, Sleep, Ticker};
 pub use driver::{Driver, RunEnd, RunError};
-pub use effect::{Chase, ColorCycle, Comet, Pulse, Rainbow, RainbowChase, RainbowComet, Solid};
-pub use effect::{chase, color_cycle, comet, pulse, rainbow, rainbow_chase, rainbow_comet, solid};
+pub use effect::{
+    Chase, ColorCycle, Comet, Pulse, Rainbow, RainbowChase, RainbowComet, RainbowSparkle, Solid,
+    Sparkle,
+};
+pub use effect::{
+    chase, color_cycle, comet, pulse, rainbow, rainbow_chase, rainbow_comet, rainbow_sparkle,
+    solid, sparkle,
+};
 pub use error::{MAX_DEPTH, ValidationError, ValidationErrorKind};
 pub use from_fn::{FromFn, from_fn};
 pub use leaf::{Blink, Fill, Off, On, Wait, Walk};
@@ -128,10 +134,11 @@ pub mod prelude {
         All, Animation, Any, Blink, BoxAnimation, Chase, Clock, Color, ColorCycle, Comet, Cx,
         Cycle, Dot, Driver, Event, Fill, Forever, Frame, FromFn, Instant, Leds, Matrix, Off, On,
         Output, Pixel, PlayError, PlayId, Player, PlayerHandle, Pulse, RGB8, Rainbow, RainbowChase,
-        RainbowComet, Repeat, RunEnd, RunError, Sequence, Solid, SystemClock, Timeout,
-        ValidationError, ValidationErrorKind, VirtualClock, Wait, Walk, all, any, blink, chase,
-        color_cycle, comet, cycle, fill, forever, from_fn, ms, off, on, pulse, rainbow,
-        rainbow_chase, rainbow_comet, repeat, secs, sequence, solid, timeout, wait, walk,
+        RainbowComet, RainbowSparkle, Repeat, RunEnd, RunError, Sequence, Solid, Sparkle,
+        SystemClock, Timeout, ValidationError, ValidationErrorKind, VirtualClock, Wait, Walk, all,
+        any, blink, chase, color_cycle, comet, cycle, fill, forever, from_fn, ms, off, on, pulse,
+        rainbow, rainbow_chase, rainbow_comet, rainbow_sparkle, repeat, secs, sequence, solid,
+        sparkle, timeout, wait, walk,
     };
     pub use core::time::Duration;
 }

@@ -65,6 +65,9 @@ fn effects_catch_up_to_the_step_due_now() {
         catches_up(&breathing, 2, late, horizon, None);
         let c = rainbow_comet(0..12, ms(100)).tail_length(4).bounce(true);
         catches_up(&c, 12, late, horizon, None);
+        // Up to 8·LEDs missed steps, a sparkle's catch-up is exact.
+        catches_up(&sparkle(0..9, ms(100), GOLD).num_sparkles(2).seed(9), 9, late, horizon, None);
+        catches_up(&rainbow_sparkle(0..9, ms(100)).num_sparkles(2), 9, late, horizon, None);
         for (bounce, ring, reverse) in [
             (false, false, false),
             (false, false, true),
@@ -172,6 +175,16 @@ fn effects_validate_their_parameters_with_named_errors() {
         2,
         "pulse: min_intensity = -0.1 is not allowed; use 0.0 to 1.0",
     );
+    refuses(
+        sparkle(0..2, ms(100), RED).num_sparkles(0),
+        2,
+        "sparkle: num_sparkles = 0 is not allowed; sparkle at least 1 LED a step",
+    );
+    refuses(
+        rainbow_sparkle(0..2, ms(100)).background_brightness(1.5),
+        2,
+        "rainbow_sparkle: background_brightness = 1.5 is not allowed; use 0.0 to 1.0",
+    );
     refuses(solid(Leds::none(), RED), 2, "solid: no LEDs to walk over; give it at least one LED");
     let err = Animation::<RGB8>::validate(&chase(0..2, secs(4_000_000_000), RED), 2).unwrap_err();
     assert!(err.to_string().starts_with("chase: the speed of"), "{err}");
@@ -214,4 +227,24 @@ fn effects_play_on_dots_keeping_their_brightness() {
     assert_eq!(frame[0], Dot::new(RGB8::new(10, 5, 0), 5));
     assert_eq!(frame[1], Dot::new(RGB8::new(105, 52, 0), 5));
     assert_eq!(frame[2], Dot::OFF);
+}
+
+fn frames<A: Animation<RGB8>>(effect: &A, n: usize) -> Vec<Box<[RGB8]>> {
+    let mut driver = Driver::new(Recorder::<RGB8>::with_len(n), VirtualClock::new());
+    driver.run_for(effect, secs(10)).unwrap();
+    driver.output().steps().iter().map(|s| s.pixels.clone()).collect()
+}
+
+#[test]
+fn random_effects_repeat_with_their_seed() {
+    let a = sparkle(0..30, ms(50), GOLD).num_sparkles(3).seed(1);
+    assert_eq!(frames(&a, 30), frames(&a.clone(), 30));
+    assert_ne!(frames(&a, 30), frames(&a.clone().seed(2), 30));
+    let b = rainbow_sparkle(0..30, ms(50)).seed(1);
+    assert_eq!(frames(&b, 30), frames(&b.clone(), 30));
+    assert_ne!(frames(&b, 30), frames(&b.clone().seed(2), 30));
+    // Every LED gets its turn.
+    let all = frames(&sparkle(0..30, ms(50), GOLD), 30);
+    let last = all.last().unwrap();
+    assert!(last.iter().all(|&p| p != RGB8::OFF), "{last:?}");
 }

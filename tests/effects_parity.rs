@@ -78,6 +78,24 @@ fn blinken<A: Animation<RGB8>>(
         .collect()
 }
 
+/// CircuitPython's shows at each step and blinken's frames, for effects compared by
+/// structure (random ones).
+fn both<A: Animation<RGB8>>(
+    effect: &str,
+    kwargs: &str,
+    n: usize,
+    speed_ms: u64,
+    steps: u64,
+    ours: &A,
+) -> (Vec<Vec<Vec<RGB8>>>, Vec<Vec<RGB8>>) {
+    let spec = format!(
+        r#"{{"effect":"{effect}","n":{n},"speed_ms":{speed_ms},"steps":{steps},"seed":1,"kwargs":{kwargs}}}"#
+    );
+    let theirs = circuitpython(&spec);
+    assert_eq!(theirs.len() as u64, steps, "{spec}");
+    (theirs, blinken(ours, n, ms(speed_ms), steps))
+}
+
 /// Runs `effect` on CircuitPython with `kwargs` (a JSON object) and compares the last
 /// frame shown at each step with blinken's `ours`.
 fn same_frames<A: Animation<RGB8>>(
@@ -304,5 +322,95 @@ fn pulse_is_circuitpythons() {
                 .min_intensity(min)
                 .max_intensity(max),
         );
+    }
+}
+
+/// Checks a sparkle's frames: only `color`, its quarter and black; 1 to `sparkles`
+/// LEDs in full colour; a lit LED dims to the quarter at the next step (or sparkles
+/// again) and never goes dark.
+fn sparkle_structure(frames: &[Vec<RGB8>], color: RGB8, sparkles: usize, who: &str) {
+    let quarter = RGB8::new(color.r / 4, color.g / 4, color.b / 4);
+    for (k, frame) in frames.iter().enumerate() {
+        assert!(
+            frame.iter().all(|p| [color, quarter, RGB8::OFF].contains(p)),
+            "{who} step {k}: {frame:?}"
+        );
+        let bright = frame.iter().filter(|&&p| p == color).count();
+        assert!((1..=sparkles).contains(&bright), "{who} step {k}: {bright} sparkles");
+        if k > 0 {
+            for (p, (&before, &now)) in frames[k - 1].iter().zip(frame).enumerate() {
+                match before {
+                    b if b == RGB8::OFF => {}
+                    _ => assert!(now == quarter || now == color, "{who} step {k} LED {p}"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs python3 with adafruit-circuitpython-led-animation 2.12.6: set BLINKEN_PARITY_PYTHON (see README)"]
+fn sparkle_is_circuitpythons_in_structure() {
+    for (n, sparkles, color) in [(10, 1, GOLD), (20, 3, RED), (2, 1, TEAL), (50, 10, GOLD)] {
+        let [r, g, b] = [color.r, color.g, color.b];
+        let kwargs = format!(r#"{{"color":[{r},{g},{b}],"num_sparkles":{sparkles}}}"#);
+        let ours = sparkle(0..n, ms(40), color).num_sparkles(sparkles).seed(3);
+        let (theirs, ours) = both("Sparkle", &kwargs, n, 40, 60, &ours);
+        // CircuitPython shows each step twice: the sparkles bright, then dimmed at once.
+        let bright: Vec<_> = theirs.iter().map(|shows| shows[0].clone()).collect();
+        sparkle_structure(&bright, color, sparkles, "CircuitPython");
+        sparkle_structure(&ours, color, sparkles, "blinken");
+        for (k, shows) in theirs.iter().enumerate() {
+            let quarter = RGB8::new(r / 4, g / 4, b / 4);
+            let dimmed = shows[0].iter().map(|&p| if p == color { quarter } else { p });
+            assert_eq!(shows[1], dimmed.collect::<Vec<_>>(), "CircuitPython step {k}");
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs python3 with adafruit-circuitpython-led-animation 2.12.6: set BLINKEN_PARITY_PYTHON (see README)"]
+fn rainbow_sparkle_is_circuitpythons_under_the_sparkles() {
+    for (n, speed_ms, period_ms, step, sparkles, background) in [
+        (40, 50, 2000, 1, None, 0.2),
+        (10, 30, 1000, 3, Some(3), 0.2),
+        (25, 20, 700, 1, Some(1), 0.5),
+        (7, 100, 5000, 85, Some(2), 0.0),
+    ] {
+        let mut kwargs = format!(
+            r#"{{"period":{},"step":{step},"background_brightness":{background:?}"#,
+            period_ms as f64 / 1000.0
+        );
+        let mut ours = rainbow_sparkle(0..n, ms(speed_ms))
+            .period(ms(period_ms))
+            .step(step)
+            .background_brightness(background)
+            .seed(5);
+        if let Some(s) = sparkles {
+            kwargs += &format!(r#","num_sparkles":{s}"#);
+            ours = ours.num_sparkles(s);
+        }
+        kwargs += "}";
+        let most = sparkles.unwrap_or((n / 20).max(1));
+        let steps = 2 * period_ms / speed_ms + 3;
+        let (theirs, ours) = both("RainbowSparkle", &kwargs, n, speed_ms, steps, &ours);
+        let bright = |c: RGB8| u16::from(c.r) + u16::from(c.g) + u16::from(c.b) == 255;
+        for (k, (shows, ours)) in theirs.iter().zip(&ours).enumerate() {
+            let theirs = shows.last().unwrap();
+            // Under the sparkles the rainbows are the same; a sparkle is the colour the
+            // rainbow dims at that LED.
+            for (p, (&a, &b)) in theirs.iter().zip(ours).enumerate() {
+                let ok = a == b
+                    || (bright(a) && b == a.scale(background))
+                    || (bright(b) && a == b.scale(background));
+                assert!(ok, "step {k} LED {p}: CircuitPython {a:?}, blinken {b:?} ({kwargs})");
+            }
+            for frame in [theirs, ours] {
+                let lit = frame.iter().zip(&shows[0]).filter(|(a, b)| a != b).count();
+                assert!(lit <= most, "step {k}: {lit} sparkles");
+            }
+            let lit = ours.iter().filter(|&&c| bright(c)).count();
+            assert!(background == 1.0 || (1..=most).contains(&lit), "step {k}: {lit} sparkles");
+        }
     }
 }

@@ -7,7 +7,10 @@ mod pulse;
 mod rainbow;
 mod rainbow_chase;
 mod rainbow_comet;
+mod rainbow_sparkle;
+mod random;
 mod solid;
+mod sparkle;
 mod step;
 
 pub use chase::{Chase, chase};
@@ -17,4 +20,6 @@ pub use pulse::{Pulse, pulse};
 pub use rainbow::{Rainbow, rainbow};
 pub use rainbow_chase::{RainbowChase, rainbow_chase};
 pub use rainbow_comet::{RainbowComet, rainbow_comet};
+pub use rainbow_sparkle::{RainbowSparkle, rainbow_sparkle};
 pub use solid::{Solid, solid};
+pub use sparkle::{Sparkle, sparkle};

@@ -103,7 +103,7 @@ impl<P: Color> Animation<P> for Rainbow<P> {
     }
 }
 
-/// A turning colour wheel.
+/// A turning colour wheel, shared with [`RainbowSparkle`](crate::effect::RainbowSparkle).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Wheel {
     pub(crate) period: Duration,
