@@ -89,12 +89,12 @@ pub use combinator::{all, any, cycle, forever, repeat, sequence, timeout};
 pub use cx::{Cx, OffOnDrop, Sleep, Ticker};
 pub use driver::{Driver, RunEnd, RunError};
 pub use effect::{
-    Chase, ColorCycle, Comet, Pulse, Rainbow, RainbowChase, RainbowComet, RainbowSparkle, Solid,
-    Sparkle,
+    Chase, ColorCycle, Comet, Fade, LarsonScanner, Pulse, Rainbow, RainbowChase, RainbowComet,
+    RainbowSparkle, Solid, Sparkle,
 };
 pub use effect::{
-    chase, color_cycle, comet, pulse, rainbow, rainbow_chase, rainbow_comet, rainbow_sparkle,
-    solid, sparkle,
+    chase, color_cycle, comet, fade, larson_scanner, pulse, rainbow, rainbow_chase, rainbow_comet,
+    rainbow_sparkle, solid, sparkle,
 };
 pub use error::{MAX_DEPTH, ValidationError, ValidationErrorKind};
 pub use from_fn::{FromFn, from_fn};
@@ -132,13 +132,13 @@ pub mod prelude {
     pub use crate::output::{Recorder, Terminal};
     pub use crate::{
         All, Animation, Any, Blink, BoxAnimation, Chase, Clock, Color, ColorCycle, Comet, Cx,
-        Cycle, Dot, Driver, Event, Fill, Forever, Frame, FromFn, Instant, Leds, Matrix, Off, On,
-        Output, Pixel, PlayError, PlayId, Player, PlayerHandle, Pulse, RGB8, Rainbow, RainbowChase,
-        RainbowComet, RainbowSparkle, Repeat, RunEnd, RunError, Sequence, Solid, Sparkle,
-        SystemClock, Timeout, ValidationError, ValidationErrorKind, VirtualClock, Wait, Walk, all,
-        any, blink, chase, color_cycle, comet, cycle, fill, forever, from_fn, ms, off, on, pulse,
-        rainbow, rainbow_chase, rainbow_comet, rainbow_sparkle, repeat, secs, sequence, solid,
-        sparkle, timeout, wait, walk,
+        Cycle, Dot, Driver, Event, Fade, Fill, Forever, Frame, FromFn, Instant, LarsonScanner,
+        Leds, Matrix, Off, On, Output, Pixel, PlayError, PlayId, Player, PlayerHandle, Pulse, RGB8,
+        Rainbow, RainbowChase, RainbowComet, RainbowSparkle, Repeat, RunEnd, RunError, Sequence,
+        Solid, Sparkle, SystemClock, Timeout, ValidationError, ValidationErrorKind, VirtualClock,
+        Wait, Walk, all, any, blink, chase, color_cycle, comet, cycle, fade, fill, forever,
+        from_fn, larson_scanner, ms, off, on, pulse, rainbow, rainbow_chase, rainbow_comet,
+        rainbow_sparkle, repeat, secs, sequence, solid, sparkle, timeout, wait, walk,
     };
     pub use core::time::Duration;
 }

@@ -65,6 +65,9 @@ fn effects_catch_up_to_the_step_due_now() {
         catches_up(&breathing, 2, late, horizon, None);
         let c = rainbow_comet(0..12, ms(100)).tail_length(4).bounce(true);
         catches_up(&c, 12, late, horizon, None);
+        catches_up(&larson_scanner(0..7, ms(100), GOLD), 7, late, horizon, None);
+        let f = fade(0..2, RED, GOLD, horizon / 2).step(ms(100)).then(solid(0..2, GOLD));
+        catches_up(&f, 2, late, horizon, None);
         // Up to 8·LEDs missed steps, a sparkle's catch-up is exact.
         catches_up(&sparkle(0..9, ms(100), GOLD).num_sparkles(2).seed(9), 9, late, horizon, None);
         catches_up(&rainbow_sparkle(0..9, ms(100)).num_sparkles(2), 9, late, horizon, None);
@@ -185,6 +188,19 @@ fn effects_validate_their_parameters_with_named_errors() {
         2,
         "rainbow_sparkle: background_brightness = 1.5 is not allowed; use 0.0 to 1.0",
     );
+    refuses(
+        larson_scanner(0..3, ms(100), RED).trail(5),
+        3,
+        "larson_scanner: trail = 5 is not allowed; use 0 to 4 (one sweep there and back)",
+    );
+    refuses(
+        fade(0..3, RED, GOLD, secs(1)).step(Duration::from_micros(50)),
+        3,
+        "fade: a step of 50µs is shorter than MIN_STEP (100µs): no LED shows it, and catching \
+         up after a stall would cost work per missed step; use at least 100µs",
+    );
+    // A fade of one step may be as short as you like.
+    assert!(Animation::<RGB8>::validate(&fade(0, RED, GOLD, ms(1)).step(ms(1)), 1).is_ok());
     refuses(solid(Leds::none(), RED), 2, "solid: no LEDs to walk over; give it at least one LED");
     let err = Animation::<RGB8>::validate(&chase(0..2, secs(4_000_000_000), RED), 2).unwrap_err();
     assert!(err.to_string().starts_with("chase: the speed of"), "{err}");
@@ -247,4 +263,85 @@ fn random_effects_repeat_with_their_seed() {
     let all = frames(&sparkle(0..30, ms(50), GOLD), 30);
     let last = all.last().unwrap();
     assert!(last.iter().all(|&p| p != RGB8::OFF), "{last:?}");
+}
+
+fn reds(driver: &Driver<Recorder<RGB8>, VirtualClock>) -> Vec<(u64, Vec<u8>)> {
+    let steps = driver.output().steps();
+    steps
+        .iter()
+        .map(|s| (s.at.as_nanos() / 1_000_000, s.pixels.iter().map(|p| p.r).collect()))
+        .collect()
+}
+
+#[test]
+fn the_larson_scanner_sweeps_with_a_fading_trail() {
+    let scanner = larson_scanner(0..5, ms(10), RED).trail(3);
+    let mut driver = Driver::new(Recorder::<RGB8>::with_len(5), VirtualClock::new());
+    driver.run(&scanner.timeout(ms(95))).unwrap();
+    // Intensities 4/4, 3/4, 2/4, 1/4 of 255, truncated: 255, 191, 127, 63.
+    assert_eq!(
+        reds(&driver),
+        [
+            (0, vec![255, 0, 0, 0, 0]),
+            (10, vec![191, 255, 0, 0, 0]),
+            (20, vec![127, 191, 255, 0, 0]),
+            (30, vec![63, 127, 191, 255, 0]),
+            (40, vec![0, 63, 127, 191, 255]),
+            (50, vec![0, 0, 63, 255, 191]), // turned: the trail folds under the eye
+            (60, vec![0, 0, 255, 191, 127]),
+            (70, vec![0, 255, 191, 127, 63]),
+            (80, vec![255, 191, 127, 63, 0]),
+            (90, vec![191, 255, 63, 0, 0]),
+            (95, vec![0, 0, 0, 0, 0]),
+        ]
+    );
+    // One LED: the eye stays.
+    let mut driver = Driver::new(Recorder::<RGB8>::with_len(1), VirtualClock::new());
+    driver.run(&larson_scanner(0, ms(10), RED).trail(0).timeout(ms(35))).unwrap();
+    assert_eq!(reds(&driver), [(0, vec![255]), (35, vec![0])]);
+}
+
+#[test]
+fn a_fade_ends_at_its_duration_whatever_the_step() {
+    let program = fade(0, RGB8::OFF, RED, ms(250)).step(ms(100));
+    let mut driver = Driver::new(Recorder::<RGB8>::with_len(1), VirtualClock::new());
+    assert_eq!(driver.run(&program).unwrap(), Instant::ZERO + ms(250));
+    // 0, 0.4 and 0.8 of 255, rounded; off at the end.
+    assert_eq!(reds(&driver), [(0, vec![0]), (100, vec![102]), (200, vec![204]), (250, vec![0])]);
+    let mut driver = Driver::new(Recorder::<RGB8>::with_len(1), VirtualClock::new());
+    assert_eq!(driver.run(&fade(0, RED, RED, ms(0))).unwrap(), Instant::ZERO);
+    assert_eq!(Animation::<RGB8>::min_duration(&program), ms(250));
+    assert_eq!(Animation::<RGB8>::max_duration(&program), Some(ms(250)));
+}
+
+#[test]
+fn a_fade_of_dots_mixes_their_brightness() {
+    let (from, to) = (Dot::new(RED, 31), Dot::new(RGB8::new(0, 0, 255), 1));
+    let mut driver = Driver::new(Recorder::<Dot>::with_len(1), VirtualClock::new());
+    driver
+        .run(&fade(0, from, to, ms(100)).step(ms(50)).then(solid(0, to)).timeout(ms(200)))
+        .unwrap();
+    let steps = driver.output().steps();
+    assert_eq!(steps[0].pixels[0], from);
+    assert_eq!(steps[1].pixels[0], Dot::new(RGB8::new(128, 0, 128), 16));
+    assert_eq!(steps[2].pixels[0], to);
+}
+
+fn send_sync_unpin<T: Send + Sync + Unpin>() {}
+
+#[test]
+fn effects_are_send_sync_and_unpin() {
+    // Effects can be sent to a player thread, as the leaves can.
+    send_sync_unpin::<Solid<RGB8>>();
+    send_sync_unpin::<ColorCycle<Dot>>();
+    send_sync_unpin::<Chase<RGB8>>();
+    send_sync_unpin::<Comet<Dot>>();
+    send_sync_unpin::<Rainbow<RGB8>>();
+    send_sync_unpin::<RainbowChase<RGB8>>();
+    send_sync_unpin::<RainbowComet<Dot>>();
+    send_sync_unpin::<Pulse<RGB8>>();
+    send_sync_unpin::<Sparkle<RGB8>>();
+    send_sync_unpin::<RainbowSparkle<Dot>>();
+    send_sync_unpin::<LarsonScanner<RGB8>>();
+    send_sync_unpin::<Fade<Dot>>();
 }

@@ -3,6 +3,8 @@
 mod chase;
 mod color_cycle;
 mod comet;
+mod fade;
+mod larson_scanner;
 mod pulse;
 mod rainbow;
 mod rainbow_chase;
@@ -16,6 +18,8 @@ mod step;
 pub use chase::{Chase, chase};
 pub use color_cycle::{ColorCycle, color_cycle};
 pub use comet::{Comet, comet};
+pub use fade::{Fade, fade};
+pub use larson_scanner::{LarsonScanner, larson_scanner};
 pub use pulse::{Pulse, pulse};
 pub use rainbow::{Rainbow, rainbow};
 pub use rainbow_chase::{RainbowChase, rainbow_chase};
