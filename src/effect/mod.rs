@@ -1,4 +1,26 @@
-//! Effects: colour animations people know from CircuitPython's `adafruit_led_animation`.
+//! Effects: the colour animations people know from CircuitPython's
+//! `adafruit_led_animation`, for every colour pixel ([`Color`](crate::Color): `RGB8`,
+//! `Dot`).
+//!
+//! Each effect is an [`Animation`](crate::Animation) like any other: it composes with
+//! `sequence`, `any`, `timeout`, ..., switches its LEDs off when cancelled, and is
+//! validated before it plays. Each steps on a [`Ticker`](crate::Ticker): step `k` at
+//! `start + k·speed`, never drifting, jumping to the step due now after a stall.
+//!
+//! | effect | CircuitPython (2.12.6) | same pixels at the instants `k·speed` |
+//! |---|---|---|
+//! | [`solid`], [`color_cycle`] | `Solid`, `ColorCycle` | yes |
+//! | [`chase`], [`rainbow_chase`] | `Chase`, `RainbowChase` | yes |
+//! | [`comet`], [`rainbow_comet`] | `Comet`, `RainbowComet` | yes |
+//! | [`rainbow`], [`pulse`] | `Rainbow`, `Pulse` | yes (durations in whole ms) |
+//! | [`sparkle`], [`rainbow_sparkle`] | `Sparkle`, `RainbowSparkle` | same structure; the random LEDs come from a seed |
+//! | [`larson_scanner`], [`fade`] | none | defined here |
+//!
+//! CircuitPython draws a step when `now >= next_update` and then sets
+//! `next_update = now + speed`, so its lateness accumulates; its time-based effects
+//! (`Rainbow`, `Pulse`) use the time of the wake-up. blinken uses logical instants for
+//! both. `tests/effects_parity.rs` runs the library on a patched clock and compares
+//! frame by frame.
 
 mod chase;
 mod color_cycle;
