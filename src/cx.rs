@@ -218,6 +218,18 @@ impl<P: Pixel> Cx<P> {
         }
     }
 
+    /// Sets the LEDs of `leds` to `values`, in order: a whole frame of an effect in one
+    /// call. Stops at the shorter of the two.
+    ///
+    /// # Panics
+    ///
+    /// If an index is out of range, as [`Cx::set`].
+    pub fn set_all(&self, leds: &Leds, values: impl IntoIterator<Item = P>) {
+        for (&i, value) in leds.iter().zip(values) {
+            self.set(i, value);
+        }
+    }
+
     /// A guard that switches `leds` off when dropped: the `finally` of a leaf, so that a
     /// cancelled leaf leaves its LEDs dark at the instant of cancellation.
     pub fn off_on_drop(&self, leds: impl Into<Leds>) -> OffOnDrop<'_, P> {

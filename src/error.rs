@@ -147,6 +147,17 @@ pub enum ValidationErrorKind {
         /// The offending duration.
         value: Duration,
     },
+    /// A parameter of an effect that makes no sense (a tail longer than the strip, no
+    /// colours to cycle through, ...).
+    #[error("{name} = {value} is not allowed; {hint}")]
+    InvalidParameter {
+        /// The parameter, as its builder method is named: `"tail_length"`.
+        name: &'static str,
+        /// The offending value, printed.
+        value: String,
+        /// What to give instead.
+        hint: String,
+    },
     /// The program nests more combinators than [`MAX_DEPTH`].
     #[error(
         "the program nests more than {limit} combinators (MAX_DEPTH), which could overflow \

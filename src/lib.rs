@@ -65,10 +65,12 @@
 
 mod animation;
 mod clock;
+mod color;
 pub mod combinator;
 mod cx;
 pub mod demos;
 mod driver;
+pub mod effect;
 mod error;
 mod from_fn;
 pub mod leaf;
@@ -85,10 +87,19 @@ mod timer;
 
 pub use animation::{Animation, BoxAnimation, DynAnimation};
 pub use clock::{Clock, Idle, Interrupt, ManualClock, ManualControl, SystemClock, VirtualClock};
+pub use color::Color;
 pub use combinator::{All, Any, Cycle, Forever, Repeat, Sequence, Timeout};
 pub use combinator::{all, any, cycle, forever, repeat, sequence, timeout};
 pub use cx::{Cx, OffOnDrop, Sleep, Ticker};
 pub use driver::{Driver, RunEnd, RunError};
+pub use effect::{
+    Chase, ColorCycle, Comet, Fade, LarsonScanner, Pulse, Rainbow, RainbowChase, RainbowComet,
+    RainbowSparkle, Solid, Sparkle,
+};
+pub use effect::{
+    chase, color_cycle, comet, fade, larson_scanner, pulse, rainbow, rainbow_chase, rainbow_comet,
+    rainbow_sparkle, solid, sparkle,
+};
 pub use error::{MAX_DEPTH, ValidationError, ValidationErrorKind};
 pub use from_fn::{FromFn, from_fn};
 pub use leaf::{Blink, Fill, Keyframe, Keyframes, Off, On, Wait, Walk};
@@ -107,8 +118,8 @@ pub use time::{Instant, LONGEST, MIN_STEP, ms, secs};
 /// The vocabulary of writing and playing programs: `use blinken::prelude::*;`.
 ///
 /// - to write programs: [`Animation`] and
-///   [`BoxAnimation`], every leaf and combinator (the functions
-///   and their types, so that a function can name what it returns), [`Cx`]
+///   [`BoxAnimation`], every leaf, effect and combinator (the functions
+///   and their types, so that a function can name what it returns), the [`Color`] maths, [`Cx`]
 ///   and [`from_fn`] for your own leaves, [`Instant`],
 ///   [`Duration`](core::time::Duration), [`ms`], [`secs`],
 ///   [`Leds`], [`Matrix`], the pixel types and
@@ -124,12 +135,15 @@ pub use time::{Instant, LONGEST, MIN_STEP, ms, secs};
 pub mod prelude {
     pub use crate::output::{Recorder, Terminal};
     pub use crate::{
-        All, Animation, Any, Blink, BoxAnimation, Clock, Cx, Cycle, Dot, Driver, Event, Fill,
-        Forever, Frame, FromFn, Instant, Keyframe, Keyframes, Leds, Matrix, Off, On, Output, Pixel,
-        PlayError, PlayId, Player, PlayerHandle, RGB8, Repeat, RunEnd, RunError, Sequence,
-        SystemClock, Timeout, ValidationError, ValidationErrorKind, VirtualClock, Wait, Walk, all,
-        any, blink, cycle, fill, forever, from_fn, keyframes, ms, off, on, repeat, secs, sequence,
-        timeout, wait, walk,
+        All, Animation, Any, Blink, BoxAnimation, Chase, Clock, Color, ColorCycle, Comet, Cx,
+        Cycle, Dot, Driver, Event, Fade, Fill, Forever, Frame, FromFn, Instant, Keyframe,
+        Keyframes, LarsonScanner, Leds, Matrix, Off, On, Output, Pixel, PlayError, PlayId, Player,
+        PlayerHandle, Pulse, RGB8, Rainbow, RainbowChase, RainbowComet, RainbowSparkle, Repeat,
+        RunEnd, RunError, Sequence, Solid, Sparkle, SystemClock, Timeout, ValidationError,
+        ValidationErrorKind, VirtualClock, Wait, Walk, all, any, blink, chase, color_cycle, comet,
+        cycle, fade, fill, forever, from_fn, keyframes, larson_scanner, ms, off, on, pulse,
+        rainbow, rainbow_chase, rainbow_comet, rainbow_sparkle, repeat, secs, sequence, solid,
+        sparkle, timeout, wait, walk,
     };
     pub use core::time::Duration;
 }

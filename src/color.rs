@@ -1,0 +1,268 @@
+//! Colour maths shared by every colour pixel: scaling, mixing, the colour wheel, HSV.
+
+use crate::output::apa102::Dot;
+use crate::{Pixel, RGB8};
+
+/// A pixel with a colour: [`RGB8`] and [`Dot`]. Effects are written once over this
+/// trait and play on every colour output.
+///
+/// The maths works on the pixel's [`rgb`](Color::rgb) bytes and is exact: scaling
+/// truncates as CircuitPython's `int(c * intensity)` does (so an effect gives the same
+/// bytes as `adafruit_led_animation`), mixing rounds to the nearest byte.
+///
+/// # A `Dot`'s brightness
+///
+/// A [`Dot`] keeps its 5-bit brightness through the maths: [`scale`](Color::scale) and
+/// [`scale8`](Color::scale8) dim the colour bytes and keep the brightness (so a dimmed
+/// `Dot` stays exactly as bright, relative to the strip, as the colour says);
+/// [`lerp`](Color::lerp) mixes the colour bytes and the brightness alike, the
+/// brightness rounded to the nearest of `0..=31`; colours made from nothing
+/// ([`from_rgb`](Color::from_rgb), [`wheel`](Color::wheel), [`hsv`](Color::hsv)) are at
+/// full brightness (31).
+///
+/// # Examples
+///
+/// ```
+/// use blinken::{Color, Dot, RGB8};
+///
+/// let red = RGB8::new(255, 0, 0);
+/// assert_eq!(red.scale(0.5), RGB8::new(127, 0, 0)); // truncated, as CircuitPython
+/// assert_eq!(RGB8::lerp(red, RGB8::new(0, 0, 255), 0.5), RGB8::new(128, 0, 128));
+/// assert_eq!(RGB8::wheel(85), RGB8::new(0, 255, 0));
+///
+/// let dim_red = Dot::new(red, 7);
+/// assert_eq!(dim_red.scale(0.5), Dot::new(RGB8::new(127, 0, 0), 7));
+/// assert_eq!(Dot::wheel(0), Dot::new(red, 31));
+/// ```
+pub trait Color: Pixel {
+    /// The colour bytes.
+    fn rgb(&self) -> RGB8;
+
+    /// This pixel with other colour bytes (a [`Dot`] keeps its brightness).
+    #[must_use]
+    fn with_rgb(&self, rgb: RGB8) -> Self;
+
+    /// A pixel of colour `rgb` at full brightness.
+    fn from_rgb(rgb: RGB8) -> Self;
+
+    /// Each colour byte times `factor` (clamped to `0.0..=1.0`), **truncated**:
+    /// `int(c * factor)`, CircuitPython's `calculate_intensity`.
+    #[must_use]
+    fn scale(&self, factor: f64) -> Self {
+        let f = factor.clamp(0.0, 1.0);
+        let s = |c: u8| (f64::from(c) * f) as u8;
+        let c = self.rgb();
+        self.with_rgb(RGB8::new(s(c.r), s(c.g), s(c.b)))
+    }
+
+    /// Each colour byte times `(s + 1) / 256`, truncated (FastLED's `scale8`): 255 keeps
+    /// the colour, 0 is black, integers only.
+    #[must_use]
+    fn scale8(&self, s: u8) -> Self {
+        let f = |c: u8| ((u16::from(c) * (u16::from(s) + 1)) >> 8) as u8;
+        let c = self.rgb();
+        self.with_rgb(RGB8::new(f(c.r), f(c.g), f(c.b)))
+    }
+
+    /// The mix `a + (b − a)·t` of each byte (`t` clamped to `0.0..=1.0`), rounded to
+    /// the nearest: `t = 0` gives `a`, `t = 1` gives `b` exactly.
+    #[must_use]
+    fn lerp(a: Self, b: Self, t: f64) -> Self;
+
+    /// CircuitPython's `colorwheel(pos)`: red at 0, green at 85, blue at 170, and
+    /// back towards red at 255, one channel rising by 3 as another falls by 3.
+    ///
+    /// `p < 85`: `(255 − 3p, 3p, 0)`; `p < 170`, `q = p − 85`: `(0, 255 − 3q, 3q)`;
+    /// otherwise `q = p − 170`: `(3q, 0, 255 − 3q)`.
+    fn wheel(pos: u8) -> Self {
+        Self::from_rgb(wheel(pos))
+    }
+
+    /// The colour of hue `h` (degrees, any value: taken modulo 360), saturation `s`
+    /// and value `v` (`0.0..=1.0`, clamped), each byte rounded to the nearest.
+    fn hsv(h: f64, s: f64, v: f64) -> Self {
+        Self::from_rgb(hsv(h, s, v))
+    }
+
+    /// Hue (degrees, `0.0..360.0`; 0 for greys), saturation and value (`0.0..=1.0`) of
+    /// the colour bytes; the inverse of [`Color::hsv`] up to rounding.
+    fn to_hsv(&self) -> (f64, f64, f64) {
+        to_hsv(self.rgb())
+    }
+}
+
+impl Color for RGB8 {
+    fn rgb(&self) -> RGB8 {
+        *self
+    }
+
+    fn with_rgb(&self, rgb: RGB8) -> RGB8 {
+        rgb
+    }
+
+    fn from_rgb(rgb: RGB8) -> RGB8 {
+        rgb
+    }
+
+    fn lerp(a: RGB8, b: RGB8, t: f64) -> RGB8 {
+        let t = t.clamp(0.0, 1.0);
+        RGB8::new(mix(a.r, b.r, t), mix(a.g, b.g, t), mix(a.b, b.b, t))
+    }
+}
+
+/// Colour bytes as [`RGB8`]; the brightness as described on [`Color`].
+impl Color for Dot {
+    fn rgb(&self) -> RGB8 {
+        self.color
+    }
+
+    fn with_rgb(&self, rgb: RGB8) -> Dot {
+        Dot { color: rgb, brightness: self.brightness }
+    }
+
+    fn from_rgb(rgb: RGB8) -> Dot {
+        Dot::from(rgb)
+    }
+
+    fn lerp(a: Dot, b: Dot, t: f64) -> Dot {
+        let t = t.clamp(0.0, 1.0);
+        let brightness = mix(a.brightness, b.brightness, t).min(Dot::MAX_BRIGHTNESS);
+        Dot { color: RGB8::lerp(a.color, b.color, t), brightness }
+    }
+}
+
+fn mix(a: u8, b: u8, t: f64) -> u8 {
+    let (a, b) = (f64::from(a), f64::from(b));
+    (a + (b - a) * t).round() as u8
+}
+
+/// [`Color::wheel`] as an [`RGB8`].
+pub(crate) const fn wheel(pos: u8) -> RGB8 {
+    match pos {
+        0..85 => RGB8::new(255 - pos * 3, pos * 3, 0),
+        85..170 => {
+            let q = pos - 85;
+            RGB8::new(0, 255 - q * 3, q * 3)
+        }
+        _ => {
+            let q = pos - 170;
+            RGB8::new(q * 3, 0, 255 - q * 3)
+        }
+    }
+}
+
+fn hsv(h: f64, s: f64, v: f64) -> RGB8 {
+    let (s, v) = (s.clamp(0.0, 1.0), v.clamp(0.0, 1.0));
+    let h = h.rem_euclid(360.0) / 60.0;
+    let c = v * s;
+    let x = c * (1.0 - (h % 2.0 - 1.0).abs());
+    let (r, g, b) = match h as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = v - c;
+    let byte = |f: f64| ((f + m) * 255.0).round() as u8;
+    RGB8::new(byte(r), byte(g), byte(b))
+}
+
+fn to_hsv(c: RGB8) -> (f64, f64, f64) {
+    let (r, g, b) = (f64::from(c.r) / 255.0, f64::from(c.g) / 255.0, f64::from(c.b) / 255.0);
+    let max = r.max(g).max(b);
+    let min = r.min(g).min(b);
+    let d = max - min;
+    let h = if d == 0.0 {
+        0.0
+    } else if max == r {
+        60.0 * ((g - b) / d).rem_euclid(6.0)
+    } else if max == g {
+        60.0 * ((b - r) / d + 2.0)
+    } else {
+        60.0 * ((r - g) / d + 4.0)
+    };
+    let s = if max == 0.0 { 0.0 } else { d / max };
+    (h, s, max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wheel_is_circuitpythons() {
+        assert_eq!(wheel(0), RGB8::new(255, 0, 0));
+        assert_eq!(wheel(1), RGB8::new(252, 3, 0));
+        assert_eq!(wheel(84), RGB8::new(3, 252, 0));
+        assert_eq!(wheel(85), RGB8::new(0, 255, 0));
+        assert_eq!(wheel(169), RGB8::new(0, 3, 252));
+        assert_eq!(wheel(170), RGB8::new(0, 0, 255));
+        assert_eq!(wheel(255), RGB8::new(255, 0, 0));
+        assert_eq!(wheel(254), RGB8::new(252, 0, 3));
+        // Every position sums to 255 over two channels.
+        for p in 0..=255u8 {
+            let c = wheel(p);
+            assert_eq!(u16::from(c.r) + u16::from(c.g) + u16::from(c.b), 255, "{p}");
+        }
+    }
+
+    #[test]
+    fn scale_truncates_like_circuitpython() {
+        let red = RGB8::new(255, 0, 0);
+        // Comet's tail of 3: intensities n·(0.95/3) + 0.05.
+        let step = 0.95 / 3.0;
+        let tail: Vec<u8> = (0..3).map(|n| red.scale(f64::from(n) * step + 0.05).r).collect();
+        assert_eq!(tail, [12, 93, 174]);
+        assert_eq!(RGB8::new(10, 20, 30).scale(0.2), RGB8::new(2, 4, 6));
+        assert_eq!(RGB8::new(10, 20, 255).scale(2.0), RGB8::new(10, 20, 255));
+        assert_eq!(RGB8::new(10, 20, 255).scale(-1.0), RGB8::OFF);
+        assert_eq!(Dot::new(red, 3).scale(0.1), Dot::new(RGB8::new(25, 0, 0), 3));
+    }
+
+    #[test]
+    fn scale8_is_fastleds() {
+        let c = RGB8::new(255, 128, 1);
+        assert_eq!(c.scale8(255), c);
+        assert_eq!(c.scale8(0), RGB8::OFF);
+        assert_eq!(c.scale8(127), RGB8::new(127, 64, 0));
+        assert_eq!(Dot::new(c, 9).scale8(127), Dot::new(RGB8::new(127, 64, 0), 9));
+    }
+
+    #[test]
+    fn lerp_is_exact_at_the_ends_and_rounds() {
+        let (a, b) = (RGB8::new(0, 255, 10), RGB8::new(255, 0, 11));
+        assert_eq!(RGB8::lerp(a, b, 0.0), a);
+        assert_eq!(RGB8::lerp(a, b, 1.0), b);
+        assert_eq!(RGB8::lerp(a, b, 0.5), RGB8::new(128, 128, 11));
+        assert_eq!(RGB8::lerp(a, b, 0.25), RGB8::new(64, 191, 10));
+        assert_eq!(RGB8::lerp(a, b, 7.0), b);
+        let (x, y) = (Dot::new(a, 0), Dot::new(b, 31));
+        assert_eq!(Dot::lerp(x, y, 0.0), x);
+        assert_eq!(Dot::lerp(x, y, 1.0), y);
+        assert_eq!(Dot::lerp(x, y, 0.5), Dot::new(RGB8::new(128, 128, 11), 16));
+    }
+
+    #[test]
+    fn hsv_round_trips_the_primaries() {
+        let cases = [
+            (0.0, RGB8::new(255, 0, 0)),
+            (60.0, RGB8::new(255, 255, 0)),
+            (120.0, RGB8::new(0, 255, 0)),
+            (180.0, RGB8::new(0, 255, 255)),
+            (240.0, RGB8::new(0, 0, 255)),
+            (300.0, RGB8::new(255, 0, 255)),
+        ];
+        for (h, c) in cases {
+            assert_eq!(RGB8::hsv(h, 1.0, 1.0), c, "{h}");
+            assert_eq!(RGB8::hsv(h + 360.0, 1.0, 1.0), c, "{h}");
+            assert_eq!(c.to_hsv(), (h, 1.0, 1.0), "{h}");
+        }
+        assert_eq!(RGB8::hsv(30.0, 1.0, 1.0), RGB8::new(255, 128, 0));
+        assert_eq!(RGB8::hsv(0.0, 0.0, 0.5), RGB8::new(128, 128, 128));
+        assert_eq!(RGB8::new(128, 128, 128).to_hsv().0, 0.0);
+        assert_eq!(Dot::hsv(240.0, 1.0, 1.0), Dot::new(RGB8::new(0, 0, 255), 31));
+        assert_eq!(RGB8::OFF.to_hsv(), (0.0, 0.0, 0.0));
+    }
+}
