@@ -70,6 +70,7 @@ pub mod demos;
 mod driver;
 mod error;
 mod from_fn;
+pub mod input;
 pub mod leaf;
 mod leds;
 mod matrix;
@@ -87,8 +88,8 @@ pub use cx::{Cx, OffOnDrop, Sleep, Ticker};
 pub use driver::{Driver, RunEnd, RunError};
 pub use error::{MAX_DEPTH, ValidationError, ValidationErrorKind};
 pub use from_fn::{FromFn, from_fn};
-pub use leaf::{Blink, Fill, Off, On, Wait, Walk};
-pub use leaf::{blink, fill, off, on, wait, walk};
+pub use leaf::{Blink, Fill, Off, On, Press, Presses, Until, Wait, Walk};
+pub use leaf::{blink, fill, off, on, press, presses, until, wait, walk};
 pub use leds::Leds;
 pub use matrix::{Matrix, MatrixError, PatternError};
 pub use output::apa102::Dot;
@@ -122,9 +123,10 @@ pub mod prelude {
     pub use crate::{
         All, Animation, Any, Blink, BoxAnimation, Clock, Cx, Cycle, Dot, Driver, Event, Fill,
         Forever, Frame, FromFn, Instant, Leds, Matrix, Off, On, Output, Pixel, PlayError, PlayId,
-        Player, PlayerHandle, RGB8, Repeat, RunEnd, RunError, Sequence, SystemClock, Timeout,
-        ValidationError, ValidationErrorKind, VirtualClock, Wait, Walk, all, any, blink, cycle,
-        fill, forever, from_fn, ms, off, on, repeat, secs, sequence, timeout, wait, walk,
+        Player, PlayerHandle, Press, Presses, RGB8, Repeat, RunEnd, RunError, Sequence,
+        SystemClock, Timeout, Until, ValidationError, ValidationErrorKind, VirtualClock, Wait,
+        Walk, all, any, blink, cycle, fill, forever, from_fn, ms, off, on, press, presses, repeat,
+        secs, sequence, timeout, until, wait, walk,
     };
     pub use core::time::Duration;
 }

@@ -4,6 +4,9 @@ mod blink;
 mod fill;
 mod off;
 mod on;
+mod press;
+mod presses;
+mod until;
 mod wait;
 mod walk;
 
@@ -11,5 +14,8 @@ pub use blink::{Blink, blink};
 pub use fill::{Fill, fill};
 pub use off::{Off, off};
 pub use on::{On, on};
+pub use press::{Press, press};
+pub use presses::{Presses, presses};
+pub use until::{Until, until};
 pub use wait::{Wait, wait};
 pub use walk::{Walk, walk};
