@@ -21,7 +21,7 @@ pub enum EdgeKind {
 
 /// One change of an input, at an instant of the driver's timeline.
 ///
-/// For a [`GpioInput`](crate::input::GpioInput) `at` is the kernel's timestamp of the
+/// For a `GpioInput` `at` is the kernel's timestamp of the
 /// edge, on `CLOCK_MONOTONIC`: the timeline of a [`SystemClock`](crate::SystemClock).
 /// For a [scripted](Input::scripted) input it is an instant of the virtual clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,7 +48,7 @@ impl Edge {
 /// shared, bounded history of edges.
 ///
 /// Sources push edges into it ([`Input::push`], from any thread; a
-/// [`GpioInput`](crate::input::GpioInput) from its reader thread) or know them in
+/// `GpioInput` from its reader thread) or know them in
 /// advance ([`Input::scripted`], for exact tests on a
 /// [`VirtualClock`](crate::VirtualClock)). The leaves [`press`](crate::press),
 /// [`until`](crate::until) and [`presses`](crate::presses) wait for presses;

@@ -22,7 +22,7 @@ pub struct Press<P = bool> {
 /// # Timing
 ///
 /// The logical end is the edge's instant: the kernel's timestamp of the press for a
-/// [`GpioInput`](crate::input::GpioInput) (a little before the driver hears of it), the
+/// `GpioInput` (a little before the driver hears of it), the
 /// scripted instant for a [scripted](Input::scripted) input, reached exactly on a
 /// [`VirtualClock`](crate::VirtualClock). What follows starts from it, so timing after
 /// a press does not drift with the time the driver took to wake up.
