@@ -279,3 +279,29 @@ fn input_types_are_send_and_sync() {
     #[cfg(feature = "gpiocdev")]
     send_sync::<blinken::input::GpioInput>();
 }
+
+#[test]
+fn a_loop_over_presses_alone_is_refused_for_now() {
+    // A press may be known already (ended at once), so `until` and `press` say they
+    // may take no time and loops refuse them as bodies, like any body without a lower
+    // bound. A body that certainly takes time loops as usual.
+    let b = button(&[100, 300]);
+    let err = Driver::new(Recorder::new(1), VirtualClock::new())
+        .run_for(&forever(until(&b, blink(0, ms(50)))), secs(1))
+        .unwrap_err();
+    let RunError::Invalid(err) = err else { panic!("expected Invalid, got {err:?}") };
+    assert!(matches!(err.kind(), ValidationErrorKind::LoopMaySpin { .. }), "{err}");
+    let body = press(&b).then(on(0).timeout(ms(50)));
+    let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
+    let end = driver.run(&repeat(2, body)).unwrap();
+    assert_eq!(end, at_ms(350));
+    driver.output().assert_timeline(
+        "
+        0.000000 .
+        0.100000 #
+        0.150000 .
+        0.300000 #
+        0.350000 .
+        ",
+    );
+}
