@@ -73,6 +73,7 @@ mod driver;
 pub mod effect;
 mod error;
 mod from_fn;
+pub mod input;
 pub mod leaf;
 mod leds;
 mod matrix;
@@ -102,8 +103,8 @@ pub use effect::{
 };
 pub use error::{MAX_DEPTH, ValidationError, ValidationErrorKind};
 pub use from_fn::{FromFn, from_fn};
-pub use leaf::{Blink, Fill, Keyframe, Keyframes, Off, On, Wait, Walk};
-pub use leaf::{blink, fill, keyframes, off, on, wait, walk};
+pub use leaf::{Blink, Fill, Keyframe, Keyframes, Off, On, Press, Presses, Until, Wait, Walk};
+pub use leaf::{blink, fill, keyframes, off, on, press, presses, until, wait, walk};
 pub use leds::Leds;
 pub use matrix::{Matrix, MatrixError, PatternError};
 pub use output::apa102::Dot;
@@ -138,12 +139,12 @@ pub mod prelude {
         All, Animation, Any, Blink, BoxAnimation, Chase, Clock, Color, ColorCycle, Comet, Cx,
         Cycle, Dot, Driver, Event, Fade, Fill, Forever, Frame, FromFn, Instant, Keyframe,
         Keyframes, LarsonScanner, Leds, Matrix, Off, On, Output, Pixel, PlayError, PlayId, Player,
-        PlayerHandle, Pulse, RGB8, Rainbow, RainbowChase, RainbowComet, RainbowSparkle, Repeat,
-        RunEnd, RunError, Sequence, Solid, Sparkle, SystemClock, Timeout, ValidationError,
-        ValidationErrorKind, VirtualClock, Wait, Walk, all, any, blink, chase, color_cycle, comet,
-        cycle, fade, fill, forever, from_fn, keyframes, larson_scanner, ms, off, on, pulse,
-        rainbow, rainbow_chase, rainbow_comet, rainbow_sparkle, repeat, secs, sequence, solid,
-        sparkle, timeout, wait, walk,
+        PlayerHandle, Press, Presses, Pulse, RGB8, Rainbow, RainbowChase, RainbowComet,
+        RainbowSparkle, Repeat, RunEnd, RunError, Sequence, Solid, Sparkle, SystemClock, Timeout,
+        Until, ValidationError, ValidationErrorKind, VirtualClock, Wait, Walk, all, any, blink,
+        chase, color_cycle, comet, cycle, fade, fill, forever, from_fn, keyframes, larson_scanner,
+        ms, off, on, press, presses, pulse, rainbow, rainbow_chase, rainbow_comet, rainbow_sparkle,
+        repeat, secs, sequence, solid, sparkle, timeout, until, wait, walk,
     };
     pub use core::time::Duration;
 }

@@ -1,0 +1,139 @@
+//! Bindings from inputs to a player, stepped on a `ManualClock`.
+
+use std::time::Duration as StdDuration;
+
+use blinken::input::{Binding, Edge, Input};
+use blinken::prelude::*;
+use blinken::{Events, ManualClock, ManualControl, StopReason};
+
+const WAIT: StdDuration = StdDuration::from_secs(5);
+
+fn at(ms_: u64) -> Instant {
+    Instant::ZERO + ms(ms_)
+}
+
+/// The next event, failing after 5 s instead of hanging.
+#[track_caller]
+fn next(events: &Events) -> Event {
+    events.recv_timeout(WAIT).expect("no event from the player within 5 s")
+}
+
+/// The instant of the next `Started`, skipping the ends of replaced plays.
+#[track_caller]
+fn started(events: &Events) -> Instant {
+    loop {
+        match next(events) {
+            Event::Started { at, .. } => return at,
+            Event::Stopped { reason: StopReason::Replaced(_), .. } => {}
+            other => panic!("expected Started, got {other:?}"),
+        }
+    }
+}
+
+/// Advances the clock to `to` (from `from`) and lets the player catch up.
+fn step(control: &ManualControl, from: u64, to: u64) {
+    control.advance(ms(to - from));
+    control.settle();
+}
+
+#[test]
+fn presses_cycle_through_the_presets() {
+    let (clock, control) = ManualClock::new();
+    let player = Player::spawn(Recorder::new(2), clock).unwrap();
+    let events = player.handle().events();
+    let button = Input::new();
+    let bound = Binding::new(&button)
+        .preset(|| on(0).boxed())
+        .preset(|| on(1).boxed())
+        .spawn(player.handle())
+        .unwrap();
+    let mut now = 0;
+    for t in [0, 100, 200] {
+        step(&control, now, t);
+        now = t;
+        button.push(Edge::press(at(t)));
+        assert_eq!(started(&events), at(t));
+        control.settle();
+        // A release does nothing without a long press.
+        button.push(Edge::release(at(t)));
+    }
+    button.close();
+    bound.join().unwrap();
+    // The last line is the shutdown switching everything off.
+    let recorder = player.shutdown().unwrap();
+    recorder.assert_timeline(
+        "
+        0.000000 #.
+        0.100000 .#
+        0.200000 #.
+        0.200000 ..
+        ",
+    );
+}
+
+#[test]
+fn a_long_press_stops_and_a_short_one_plays() {
+    let (clock, control) = ManualClock::new();
+    let player = Player::spawn(Recorder::new(1), clock).unwrap();
+    let events = player.handle().events();
+    let button = Input::new();
+    let bound = Binding::new(&button)
+        .preset(|| blink(0, ms(100)).boxed())
+        .long_press_stops(ms(500))
+        .spawn(player.handle())
+        .unwrap();
+    // A press alone decides nothing yet.
+    button.push(Edge::press(at(0)));
+    step(&control, 0, 50);
+    assert!(events.try_recv().is_none());
+    assert!(player.handle().playing().is_none());
+    // Released after 50 ms: short, the preset plays.
+    button.push(Edge::release(at(50)));
+    started(&events);
+    control.settle();
+    step(&control, 50, 300);
+    // Held for 600 ms: long, the player stops.
+    button.push(Edge::press(at(300)));
+    step(&control, 300, 900);
+    button.push(Edge::release(at(900)));
+    match next(&events) {
+        Event::Stopped { reason, at: stopped, .. } => {
+            assert_eq!(reason, StopReason::Stop);
+            assert_eq!(stopped, at(900));
+        }
+        other => panic!("expected Stopped, got {other:?}"),
+    }
+    button.close();
+    bound.join().unwrap();
+    player.shutdown().unwrap();
+}
+
+#[test]
+fn a_refused_preset_is_skipped() {
+    let (clock, _control) = ManualClock::new();
+    let player = Player::spawn(Recorder::new(1), clock).unwrap();
+    let events = player.handle().events();
+    let button = Input::new();
+    let bound = Binding::new(&button)
+        .preset(|| on(5).boxed()) // no LED 5 on a 1-LED output
+        .preset(|| on(0).boxed())
+        .spawn(player.handle())
+        .unwrap();
+    button.push(Edge::press(at(0)));
+    button.push(Edge::press(at(0)));
+    started(&events);
+    button.close();
+    bound.join().unwrap();
+    player.shutdown().unwrap();
+}
+
+#[test]
+fn a_binding_ends_when_its_player_is_gone() {
+    let (clock, _control) = ManualClock::new();
+    let player = Player::spawn(Recorder::new(1), clock).unwrap();
+    let button = Input::new();
+    let bound = Binding::new(&button).preset(|| on(0).boxed()).spawn(player.handle()).unwrap();
+    player.shutdown().unwrap();
+    button.push(Edge::press(at(0)));
+    assert_eq!(bound.join().unwrap_err().to_string(), "the player has shut down; start a new one");
+}
