@@ -7,6 +7,7 @@ mod common;
 use std::time::Duration as StdDuration;
 
 use blinken::input::{Edge, EdgeKind::*, Input, Subscription};
+use blinken::MIN_STEP;
 use blinken::prelude::*;
 use common::{at_ms, run};
 
@@ -181,7 +182,9 @@ fn validation_names_until() {
     // Nothing beyond the children: leaves that wait for presses accept any output.
     assert!(Animation::<bool>::validate(&press(&b), 0).is_ok());
     assert!(Animation::<bool>::validate(&presses(&b, 3), 0).is_ok());
-    assert_eq!(Animation::<bool>::min_duration(&until(&b, wait(ms(5)))), Duration::ZERO);
+    assert_eq!(Animation::<bool>::min_duration(&until(&b, wait(ms(5)))), MIN_STEP);
+    assert_eq!(Animation::<bool>::min_duration(&press(&b)), MIN_STEP);
+    assert_eq!(Animation::<bool>::min_duration(&presses(&b, 3)), MIN_STEP * 3);
     assert_eq!(Animation::<bool>::max_duration(&until(&b, wait(ms(5)))), Some(ms(5)));
 }
 
@@ -281,27 +284,41 @@ fn input_types_are_send_and_sync() {
 }
 
 #[test]
-fn a_loop_over_presses_alone_is_refused_for_now() {
-    // A press may be known already (ended at once), so `until` and `press` say they
-    // may take no time and loops refuse them as bodies, like any body without a lower
-    // bound. A body that certainly takes time loops as usual.
-    let b = button(&[100, 300]);
-    let err = Driver::new(Recorder::new(1), VirtualClock::new())
-        .run_for(&forever(until(&b, blink(0, ms(50)))), secs(1))
-        .unwrap_err();
-    let RunError::Invalid(err) = err else { panic!("expected Invalid, got {err:?}") };
-    assert!(matches!(err.kind(), ValidationErrorKind::LoopMaySpin { .. }), "{err}");
-    let body = press(&b).then(on(0).timeout(ms(50)));
+fn loops_over_presses_play_and_bounces_do_not_count() {
+    // What was refused at first: a press may be known already, so `press` said it may
+    // take no time and loops refused it. A press counts only from MIN_STEP after the
+    // start (a bounce is far shorter), so a press takes at least MIN_STEP and a loop
+    // over presses cannot spin.
+    let b = button(&[100, 300, 500]);
+    let program = forever(until(&b, blink(0, ms(40))));
     let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
-    let end = driver.run(&repeat(2, body)).unwrap();
-    assert_eq!(end, at_ms(350));
+    assert_eq!(driver.run_for(&program, ms(600)).unwrap(), RunEnd::Stopped(at_ms(600)));
+    // Each press restarts the blink from its own instant (lit at 100, 300 and 500 as
+    // it already was, so no write there; off 40 ms later, not at 120).
     driver.output().assert_timeline(
         "
-        0.000000 .
-        0.100000 #
-        0.150000 .
-        0.300000 #
-        0.350000 .
+        0.000000 #
+        0.040000 .
+        0.080000 #
+        0.140000 .
+        0.180000 #
+        0.220000 .
+        0.260000 #
+        0.340000 .
+        0.380000 #
+        0.420000 .
+        0.460000 #
+        0.540000 .
+        0.580000 #
         ",
     );
+    // A bounce 50 µs after a press is not a second press.
+    let bouncy = Input::scripted([
+        (at_ms(100), Press),
+        (at_ms(100) + Duration::from_micros(20), Release),
+        (at_ms(100) + Duration::from_micros(50), Press),
+        (at_ms(200), Press),
+    ]);
+    let (end, _) = run(1, &presses(&bouncy, 2));
+    assert_eq!(end, at_ms(200));
 }

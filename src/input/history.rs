@@ -3,6 +3,7 @@
 use core::fmt;
 use core::future::poll_fn;
 use core::task::{Poll, Waker};
+use core::time::Duration;
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
@@ -276,11 +277,15 @@ impl Input {
         Subscription::new(self.clone(), cursor)
     }
 
-    /// The first press strictly after `after`, waiting for it if it is not known yet.
+    /// The first press at least [`MIN_STEP`](crate::MIN_STEP) after `after`, waiting
+    /// for it if it is not known yet.
     ///
-    /// Strictly: a wait that starts at the instant of a press (because a previous wait
-    /// ended on it) waits for the next one.
+    /// A wait that starts at the instant of a press (because a previous wait ended on
+    /// it) therefore waits for the next one, and a bounce within `MIN_STEP` of the
+    /// press a wait started from is not a new press.
     pub(crate) async fn next_press(&self, after: Instant) -> Edge {
+        // The last instant that does not count.
+        let after = after + (crate::MIN_STEP - Duration::from_nanos(1));
         let mut waiter = Waiter { input: self, id: None };
         poll_fn(|task| {
             let mut state = self.lock();

@@ -15,9 +15,12 @@ pub struct Press<P = bool> {
 /// Waits for the next press of `input` and ends at the press's instant.
 ///
 /// A run started at `start` ends at the first [`Press`](crate::input::EdgeKind::Press)
-/// edge strictly after `start`. A press that happened before the wait started does not
-/// count, and neither does a press at `start` itself: that is the press a previous wait
-/// ended on, so `press(&b).then(press(&b))` waits for two presses.
+/// edge at least [`MIN_STEP`](crate::MIN_STEP) (100 µs) after `start`. A press that
+/// happened before the wait started does not count, and neither does a press at
+/// `start` itself (that is the press a previous wait ended on, so
+/// `press(&b).then(press(&b))` waits for two presses) nor one within `MIN_STEP` of it
+/// (a bounce, far shorter than any finger). So a press always takes at least
+/// `MIN_STEP`, and loops over presses (`forever(until(&b, a))`) are accepted.
 ///
 /// # Timing
 ///
@@ -75,9 +78,9 @@ impl<P: Pixel> Animation<P> for Press<P> {
         cx.sleep_until(edge.at).await
     }
 
-    /// Zero: a press may come at once.
+    /// [`MIN_STEP`](crate::MIN_STEP): earlier presses do not count.
     fn min_duration(&self) -> Duration {
-        Duration::ZERO
+        crate::MIN_STEP
     }
 
     /// Unknown: a press may never come.

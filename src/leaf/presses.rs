@@ -16,8 +16,9 @@ pub struct Presses<P = bool> {
 /// Waits for `count` presses of `input` and ends at the instant of the last one;
 /// `presses(&b, 0)` ends at once.
 ///
-/// Presses are counted as [`press`](crate::press) sees them: strictly after the start,
-/// each strictly after the previous one.
+/// Presses are counted as [`press`](crate::press) sees them: at least
+/// [`MIN_STEP`](crate::MIN_STEP) after the start, each at least `MIN_STEP` after the
+/// previous one.
 ///
 /// # Timing
 ///
@@ -77,9 +78,9 @@ impl<P: Pixel> Animation<P> for Presses<P> {
         last
     }
 
-    /// Zero: the presses may come at once.
+    /// `count` × [`MIN_STEP`](crate::MIN_STEP): presses closer than that do not count.
     fn min_duration(&self) -> Duration {
-        Duration::ZERO
+        crate::time::mul(crate::MIN_STEP, self.count)
     }
 
     /// Zero for no presses; otherwise unknown: a press may never come.

@@ -17,8 +17,8 @@ pub struct Until<A, P = bool> {
 /// off); ends with the animation if it ends first.
 ///
 /// `until(&b, a)` is [`any`](crate::any)`((a, press(&b)))`: the same race, with
-/// errors that name `until`. Presses count as for [`press`](crate::press): strictly
-/// after the start, so `until(&b, a).then(until(&b, c))` switches from `a` to `c` at
+/// errors that name `until`. Presses count as for [`press`](crate::press): at least
+/// [`MIN_STEP`](crate::MIN_STEP) after the start, so `until(&b, a).then(until(&b, c))` switches from `a` to `c` at
 /// one press and ends at the next.
 ///
 /// # Timing
@@ -79,9 +79,9 @@ impl<P: Pixel, A: Animation<P>> Animation<P> for Until<A, P> {
         self.animation.validate(len).map_err(|e| e.inside("until"))
     }
 
-    /// Zero: the press may come at once.
+    /// The shorter of the animation's and a press's ([`MIN_STEP`](crate::MIN_STEP)).
     fn min_duration(&self) -> Duration {
-        Duration::ZERO
+        self.animation.min_duration().min(crate::MIN_STEP)
     }
 
     /// The animation's: it ends at the latest when the animation does.
