@@ -1,15 +1,16 @@
-//! A button switches animations: each press plays the next demo, a long press stops.
+//! A button switches animations: each press plays the next of the talk's six demos, a
+//! long press stops.
 //!
 //! ```text
 //! cargo run --example button                  # terminal: Enter presses the button,
 //!                                             # `l` Enter is a long press (stop), `q` Enter quits
 //! cargo run --example button -- --record 5    # exact timeline: a scripted button on the virtual clock
-//! cargo run --example button --features gpiocdev -- --button /dev/gpiochip0:4
-//!                                             # a real button on line 4, wired to ground
+//! cargo run --example button --features gpiocdev -- --button /dev/gpiochip0:26
+//!                                             # a real button on line 26 (free on the talk's board), wired to ground
 //! ```
 //!
 //! With `--record`, the program itself waits for the presses
-//! (`until(&button, demo).then(until(&button, next))...`), pressed at 1 s, 2 s and 3 s;
+//! (`until(&button, demo).then(until(&button, next))...`), pressed every second;
 //! otherwise a [`Binding`] sends the player the next demo at every press.
 
 mod common;
@@ -26,13 +27,15 @@ use blinken::input::{Binding, Edge, EdgeKind, Input};
 use blinken::prelude::*;
 use blinken::{Player, demos};
 
-/// The demos a press steps through.
-fn presets() -> [fn() -> BoxAnimation<bool>; 4] {
+/// The talk's six demos, which a press steps through.
+fn presets() -> [fn() -> BoxAnimation<bool>; 6] {
     [
+        || demos::all_demo().boxed(),
+        || demos::any_demo().boxed(),
+        || demos::any_on_demo().boxed(),
+        || demos::my_blink().boxed(),
         || demos::cycle_demo().boxed(),
         || demos::smiley().boxed(),
-        || demos::any_demo().boxed(),
-        || demos::my_blink().boxed(),
     ]
 }
 
@@ -62,17 +65,11 @@ fn main() -> ExitCode {
 fn record(window: Duration) -> Result<(), Box<dyn Error>> {
     let at = |s: u64| Instant::ZERO + secs(s);
     let button = Input::scripted(
-        [1, 2, 3]
+        [1, 2, 3, 4, 5]
             .into_iter()
             .flat_map(|s| [(at(s), EdgeKind::Press), (at(s) + ms(80), EdgeKind::Release)]),
     );
-    let [a, b, c, d] = presets();
-    let program = sequence((
-        until(&button, a()),
-        until(&button, b()),
-        until(&button, c()),
-        until(&button, d()),
-    ));
+    let program = sequence(presets().map(|demo| until(&button, demo())));
     common::print(&common::record(&program, 25, window)?)?;
     Ok(())
 }
@@ -139,11 +136,11 @@ type Button = (Input, Option<Box<dyn Any>>);
 #[cfg(feature = "gpiocdev")]
 fn gpio_button(spec: Option<String>) -> Result<Button, Box<dyn Error>> {
     use blinken::input::{Bias, GpioInput};
-    let spec = spec.ok_or("--button needs CHIP:LINE, e.g. --button /dev/gpiochip0:4")?;
+    let spec = spec.ok_or("--button needs CHIP:LINE, e.g. --button /dev/gpiochip0:26")?;
     let (chip, line) = spec
         .rsplit_once(':')
         .and_then(|(chip, line)| Some((chip, line.parse::<u32>().ok()?)))
-        .ok_or_else(|| format!("--button {spec}: expected CHIP:LINE, e.g. /dev/gpiochip0:4"))?;
+        .ok_or_else(|| format!("--button {spec}: expected CHIP:LINE, e.g. /dev/gpiochip0:26"))?;
     // A button from the line to ground: pulled up, pressed is low; 10 ms of debounce.
     let button = GpioInput::builder(chip, line)
         .bias(Bias::PullUp)

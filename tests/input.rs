@@ -6,8 +6,8 @@ mod common;
 
 use std::time::Duration as StdDuration;
 
-use blinken::input::{Edge, EdgeKind::*, Input, Subscription};
 use blinken::MIN_STEP;
+use blinken::input::{Edge, EdgeKind::*, Input, Subscription};
 use blinken::prelude::*;
 use common::{at_ms, run};
 
