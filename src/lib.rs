@@ -67,6 +67,9 @@ mod animation;
 mod clock;
 mod color;
 pub mod combinator;
+#[cfg(feature = "control")]
+#[cfg_attr(docsrs, doc(cfg(feature = "control")))]
+pub mod control;
 mod cx;
 pub mod demos;
 mod driver;
