@@ -91,3 +91,53 @@ fn the_first_message_is_a_sha256_challenge() {
     assert_eq!(first.len(), CHALLENGE.len() + 8 + 40);
     assert_ne!(first, WELCOME);
 }
+
+mod pickles {
+    use blinken::control::pickle::{PickleLimits, Value, decode, encode};
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::None),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::Int),
+            any::<f64>()
+                .prop_filter("NaN is not equal to itself", |f| !f.is_nan())
+                .prop_map(Value::Float),
+            ".{0,12}".prop_map(Value::Str),
+            prop::collection::vec(any::<u8>(), 0..12).prop_map(Value::Bytes),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::List),
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Tuple),
+                prop::collection::vec((inner.clone(), inner), 0..6).prop_map(Value::Dict),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn plain_values_round_trip(v in value()) {
+            prop_assert_eq!(decode(&encode(&v), &[], PickleLimits::default()).unwrap(), v);
+        }
+
+        /// Random bytes and mutated pickles: a value or a named error, never a panic.
+        #[test]
+        fn garbage_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            let _ = decode(&bytes, &["Animation", "Frame", "Pixel"], PickleLimits::default());
+        }
+
+        #[test]
+        fn mutated_pickles_never_panic(v in value(), at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+            let mut bytes = encode(&v);
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+            let _ = decode(&bytes, &[], PickleLimits::default());
+            bytes.truncate(i);
+            let _ = decode(&bytes, &[], PickleLimits::default());
+        }
+    }
+}

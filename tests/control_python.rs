@@ -169,3 +169,70 @@ with Listener(('127.0.0.1', 0), authkey=b'k') as listener:
         assert!(child.wait().unwrap().success());
     }
 }
+
+#[test]
+#[ignore = "needs python3.11 and python3.12 or newer on PATH (pyenv): run with --include-ignored"]
+fn pickles_from_python_decode_and_our_replies_load() {
+    use blinken::control::pickle::{PickleLimits, Value, decode, encode};
+    for version in ["3.11", "3.12", "3.13"] {
+        let script = "
+import sys, dataclasses
+from multiprocessing.connection import Client
+
+@dataclasses.dataclass
+class Pixel:
+    brightness: float
+    red: int
+    green: int
+    blue: int
+
+@dataclasses.dataclass
+class Frame:
+    display_ms: int
+    pixels: list
+
+@dataclasses.dataclass
+class Animation:
+    frames: list
+    loop_infinitely: bool
+    pause_between_play_ms: int
+    max_plays: int = None
+
+c = Client(('127.0.0.1', int(sys.argv[1])), authkey=b'k')
+pixel = Pixel(1.0, 10, 20, 30)
+c.send(Animation([Frame(100, [pixel] * 11)], False, 0, 1))
+print(c.recv(), flush=True)
+c.send({'play': 'smiley', 'ids': (1, 2), 'none': None, 'raw': b'\\x00'})
+print(c.recv(), flush=True)
+";
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let child = Command::new(python(version))
+            .args(["-c", script, &port.to_string()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        let mut c = Connection::accept(stream, b"k", 1 << 20).unwrap();
+        let classes = ["Animation", "Frame", "Pixel"];
+        let animation =
+            decode(&c.recv_bytes().unwrap(), &classes, PickleLimits::default()).unwrap();
+        let Some(Value::List(frames)) = animation.get("frames") else { panic!("{animation:?}") };
+        let Some(Value::List(pixels)) = frames[0].get("pixels") else { panic!() };
+        assert_eq!(pixels.len(), 11, "python {version}: the memo trap");
+        assert!(pixels.iter().all(|p| p.get("green") == Some(&Value::Int(20))));
+        c.send_bytes(&encode(&Value::Int(1))).unwrap();
+        let request = decode(&c.recv_bytes().unwrap(), &[], PickleLimits::default()).unwrap();
+        assert_eq!(request.get("play"), Some(&Value::Str("smiley".into())));
+        assert_eq!(request.get("ids"), Some(&Value::Tuple(vec![Value::Int(1), Value::Int(2)])));
+        let reply = Value::Dict(vec![
+            (Value::Str("ok".into()), Value::Bool(true)),
+            (Value::Str("id".into()), Value::Int(-1)),
+        ]);
+        c.send_bytes(&encode(&reply)).unwrap();
+        let output = child.wait_with_output().unwrap();
+        let printed = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(printed, "1\n{'ok': True, 'id': -1}\n", "python {version}");
+    }
+}

@@ -15,5 +15,6 @@
 pub mod auth;
 mod connection;
 pub mod frame;
+pub mod pickle;
 
 pub use connection::{Connection, ControlError};
