@@ -35,8 +35,8 @@ const EVERYTHING: &str = r##"
 /// Every effect, with every optional key, on a colour output.
 const EFFECTS: &str = r#"
 {"sequence": [
-  {"timeout": {"after": "100ms", "body": {"solid": {"leds": "row 0", "color": "orange"}}}},
-  {"timeout": {"after": "100ms", "body": {"color_cycle": {"leds": "all", "speed": "10ms", "colors": ["red", [0, 255, 0], "on"], "start_color": 1}}}},
+  {"timeout": {"after": "100ms", "body": {"solid": {"leds": "row 0", "color": {"color": "orange", "brightness": 7}}}}},
+  {"timeout": {"after": "100ms", "body": {"color_cycle": {"leds": "all", "speed": "10ms", "colors": ["red", [0, 255, 0], "on", [0, 0, 255, 3]], "start_color": 1}}}},
   {"timeout": {"after": "100ms", "body": {"chase": {"leds": "outer ring", "speed": "10ms", "color": "gold", "size": 3, "spacing": 1, "reverse": true}}}},
   {"timeout": {"after": "100ms", "body": {"comet": {"leds": "all", "speed": "10ms", "color": "cyan", "tail_length": 6, "bounce": true, "ring": false, "reverse": true, "background": "off"}}}},
   {"timeout": {"after": "100ms", "body": {"rainbow": {"leds": "col 2", "speed": "10ms", "period": "1s", "step": 3}}}},
@@ -465,6 +465,9 @@ mod generated {
             Just(Color::Off),
             proptest::arbitrary::any::<[u8; 3]>()
                 .prop_map(|[r, g, b]| Color::Rgb(RGB8::new(r, g, b))),
+            (proptest::arbitrary::any::<[u8; 3]>(), 0u8..=31).prop_map(|([r, g, b], k)| {
+                Color::Dot(blinken::Dot::new(RGB8::new(r, g, b), k))
+            }),
         ]
         .boxed()
     }

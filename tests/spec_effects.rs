@@ -435,3 +435,31 @@ fn written_back_keys_left_out_stay_out() {
         r#"{"pulse":{"leds":0,"speed":"20ms","color":"on","min_intensity":0.0,"max_intensity":0.5}}"#
     );
 }
+
+#[test]
+fn a_dotstar_brightness_in_a_colour() {
+    let text = r#"{"pulse": {"leds": "all", "speed": "100ms", "color": {"color": "red", "brightness": 7}, "period": "1s"}}"#;
+    let spec = Spec::from_json(text).unwrap();
+    assert_eq!(Spec::from_json(&spec.to_json()).unwrap(), spec);
+    assert_eq!(Spec::from_msgpack(&spec.to_msgpack()).unwrap(), spec);
+    // A DotStar keeps the brightness through the effect; RGB8 gets the colour scaled.
+    let dim = Dot::new(RED, 7);
+    let program = spec.build::<Dot>(&Layout::strip(N)).unwrap();
+    let (_, spec_frames) = frames(&program, secs(3));
+    let (_, rust_frames) = frames(&pulse(0..N, ms(100), dim).period(secs(1)), secs(3));
+    assert_same(&spec_frames, &rust_frames, text);
+    let program = spec.build::<RGB8>(&Layout::strip(N)).unwrap();
+    let (_, spec_frames) = frames(&program, secs(3));
+    let scaled = RGB8::new(57, 0, 0); // 255 · 7/31, truncated
+    let (_, rust_frames) = frames(&pulse(0..N, ms(100), scaled).period(secs(1)), secs(3));
+    assert_same(&spec_frames, &rust_frames, text);
+    // Plain on/off LEDs cannot show it.
+    let on = Spec::from_json(r#"{"on": {"leds": 0, "color": [255, 0, 0, 7]}}"#).unwrap();
+    let err = on.build::<bool>(&Layout::strip(N)).map(drop).unwrap_err();
+    assert!(err.to_string().starts_with("on.color: #ff0000 at brightness 7 is a colour"), "{err}");
+    assert_eq!(
+        read_err(r#"{"solid": {"leds": 0, "color": [255, 0, 0, 40]}}"#),
+        "solid.color: brightness 40 does not fit the DotStar's 5 bits; use 0 to 31 (31 is full) \
+         (line 1, column 46)"
+    );
+}

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::Color as _;
+
 use super::{Color, KeyframesSpec, Layout, LedsSpec, Plays, Spec, SpecError};
 use crate::effect::{
     chase, color_cycle, comet, fade, larson_scanner, pulse, rainbow, rainbow_chase, rainbow_comet,
@@ -17,7 +19,8 @@ use crate::{
 /// whether it plays the colour effects.
 ///
 /// Implemented for `bool` (plain on/off LEDs: only `"on"` and `"off"`, no effects),
-/// [`RGB8`] and [`Dot`] (at full brightness; every effect).
+/// [`RGB8`] (a brightness scales the colour) and [`Dot`] (at full brightness unless the
+/// colour gives one; every effect).
 pub trait SpecPixel: Pixel + Send + Sync {
     /// The pixel for `color`.
     ///
@@ -51,7 +54,7 @@ impl SpecPixel for bool {
         match color {
             Color::On => Ok(true),
             Color::Off => Ok(false),
-            Color::Rgb(_) => Err(format!(
+            Color::Rgb(_) | Color::Dot(_) => Err(format!(
                 "{color} is a colour, and this output has plain on/off LEDs; \
                  write \"on\" or \"off\", or leave the colour out"
             )),
@@ -65,6 +68,9 @@ impl SpecPixel for RGB8 {
             Color::On => RGB8::ON,
             Color::Off => RGB8::OFF,
             Color::Rgb(c) => c,
+            Color::Dot(d) => {
+                d.color.scale(f64::from(d.brightness) / f64::from(Dot::MAX_BRIGHTNESS))
+            }
         })
     }
 
@@ -83,6 +89,7 @@ impl SpecPixel for Dot {
             Color::On => Dot::ON,
             Color::Off => Dot::OFF,
             Color::Rgb(c) => Dot::from(c),
+            Color::Dot(d) => d,
         })
     }
 

@@ -63,8 +63,9 @@
 //!   `"line 11"` (the LED wired to GPIO line 11), a group of the [`Layout`], or text
 //!   art `{"art": [".#.#.", ".....", "#...#", ".###.", "....."]}`; see [`LedsSpec`].
 //! - **Colours** (`C`): `"#ff8000"`, `"#f80"`, `[255, 128, 0]`, a common name
-//!   (`"orange"`), `"on"`/`true`, `"off"`/`false`; see [`Color`]. An output of plain
-//!   on/off LEDs takes only `"on"` and `"off"`.
+//!   (`"orange"`), `"on"`/`true`, `"off"`/`false`, or with a DotStar brightness
+//!   (`0..=31`) `{"color": "red", "brightness": 7}` or `[255, 0, 0, 7]`; see [`Color`].
+//!   An output of plain on/off LEDs takes only `"on"` and `"off"`.
 //! - **Durations** (`D`): `"500ms"`, `"1.5s"`, `"2min"`, `"250us"`, a number of
 //!   seconds (`0.5`), or `{"ms": 500}`; exact to the nanosecond; see
 //!   [`parse_duration`].
