@@ -304,6 +304,10 @@ fn bad_parameters_name_the_place_and_the_fix() {
         read_err(r#"{"rainbow_comet": {"leds": "all", "speed": "1s", "step": -1}}"#)
             .starts_with("rainbow_comet.step: -1 is not a step on the colour wheel")
     );
+    assert!(
+        read_err(r#"{"rainbow_comet": {"leds": "all", "speed": "1s", "colorwheel_offset": 256}}"#)
+            .starts_with("rainbow_comet.colorwheel_offset: 256 is not a position on the colour wheel; use 0 to 255")
+    );
     assert_eq!(
         read_err(r#"{"pulse": {"leds": 0, "speed": "1s", "color": "red", "max_intensity": 1.5}}"#),
         "pulse.max_intensity: 1.5 is not between 0 and 1; write a number from 0 to 1 such as \

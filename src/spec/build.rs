@@ -359,10 +359,11 @@ pub fn build_effect<P: SpecPixel + crate::Color>(
     let color =
         |c: Color, key: &str| P::from_color(c).map_err(|m| SpecError::build(&join(path, key), m));
     let n = leds.len();
+    // No LEDs at all is validation's to name.
     let at_most = |key: &str, value: Option<usize>, least: usize| match value {
-        Some(v) if v > n.max(least) => Err(SpecError::build(
+        Some(v) if n > 0 && v > n => Err(SpecError::build(
             &join(path, key),
-            format!("{v} is more than the effect's {n} LEDs; use {least} to {}", n.max(least)),
+            format!("{v} is more than the effect's {n} LEDs; use {least} to {n}"),
         )),
         _ => Ok(()),
     };

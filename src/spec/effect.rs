@@ -194,7 +194,7 @@ pub struct RainbowCometSpec {
     #[serde(default, skip_serializing_if = "is_false")]
     pub reverse: bool,
     /// The wheel position of the head, 0 to 255 (default 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, with = "wheel_position", skip_serializing_if = "Option::is_none")]
     pub colorwheel_offset: Option<u8>,
     /// How far round the wheel one LED of the tail is from the next, 1 to 255 (default
     /// `max(256 / tail_length, 1)`).
@@ -337,45 +337,73 @@ pub struct FadeSpec {
     pub step: Option<Duration>,
 }
 
-/// A step on the colour wheel, `1..=255`, read with an error that says so.
+/// A byte on the colour wheel, `least..=255`, read with an error that says so.
+fn wheel_byte<'de, D: Deserializer<'de>>(
+    d: D,
+    what: &'static str,
+    least: u8,
+) -> Result<u8, D::Error> {
+    struct V {
+        what: &'static str,
+        least: u8,
+    }
+    impl V {
+        fn refuse<E: de::Error>(&self, v: impl fmt::Display) -> E {
+            E::custom(format!(
+                "{v} is not a {} on the colour wheel; use {} to 255 (the wheel has 256 \
+                 positions), or leave it out for the default",
+                self.what, self.least
+            ))
+        }
+    }
+    impl Visitor<'_> for V {
+        type Value = u8;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a {} on the colour wheel, {} to 255", self.what, self.least)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u8, E> {
+            match u8::try_from(v) {
+                Ok(b) if b >= self.least => Ok(b),
+                _ => Err(self.refuse(v)),
+            }
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u8, E> {
+            match u64::try_from(v) {
+                Ok(v) => self.visit_u64(v),
+                Err(_) => Err(self.refuse(v)),
+            }
+        }
+    }
+    d.deserialize_any(V { what, least })
+}
+
+fn serialize_byte<S: Serializer>(v: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_u8(*v),
+        None => s.serialize_none(),
+    }
+}
+
+/// A step on the colour wheel, `1..=255`.
 mod wheel_step {
     use super::*;
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = u8;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a step on the colour wheel, 1 to 255")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<u8, E> {
-                match u8::try_from(v) {
-                    Ok(s) if s > 0 => Ok(s),
-                    _ => Err(E::custom(format!(
-                        "{v} is not a step on the colour wheel; use 1 to 255 (the wheel has \
-                         256 positions), or leave it out for the default"
-                    ))),
-                }
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<u8, E> {
-                if let Ok(v) = u64::try_from(v) {
-                    return self.visit_u64(v);
-                }
-                Err(E::custom(format!(
-                    "{v} is not a step on the colour wheel; use 1 to 255 (the wheel has 256 \
-                     positions), or leave it out for the default"
-                )))
-            }
-        }
-        d.deserialize_any(V).map(Some)
+        wheel_byte(d, "step", 1).map(Some)
     }
 
-    pub(super) fn serialize<S: Serializer>(v: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(v) => s.serialize_u8(*v),
-            None => s.serialize_none(),
-        }
+    pub(super) use super::serialize_byte as serialize;
+}
+
+/// A position on the colour wheel, `0..=255`.
+mod wheel_position {
+    use super::*;
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+        wheel_byte(d, "position", 0).map(Some)
     }
+
+    pub(super) use super::serialize_byte as serialize;
 }
 
 /// A fraction `0.0..=1.0` (an intensity, a brightness) with at most 6 decimals, read

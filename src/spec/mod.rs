@@ -104,6 +104,19 @@
 //!     0.200000 ##.
 //!     0.250000 ...
 //! ");
+//!
+//! // An effect, on a colour strip.
+//! let spec = Spec::from_json(r#"{"chase": {"leds": "all", "speed": "100ms", "color": "gold",
+//!                                          "size": 1, "spacing": 2}}"#).unwrap();
+//! let program = spec.build::<RGB8>(&Layout::strip(6)).unwrap();
+//! let mut driver = Driver::new(Recorder::<RGB8>::with_len(6), VirtualClock::new());
+//! driver.run_for(&program, ms(250)).unwrap();
+//! driver.output().assert_timeline("
+//!     0.000000 #..#..
+//!     0.100000 .#..#.
+//!     0.200000 ..#..#
+//! ");
+//! assert_eq!(driver.output().steps()[0].pixels[0], RGB8::new(255, 215, 0));
 //! ```
 
 mod build;
