@@ -707,7 +707,7 @@ mod generated {
             proptest::prop_assert_eq!(&Spec::from_json(&spec.to_json_pretty()).unwrap(), &spec);
             proptest::prop_assert_eq!(&Spec::from_msgpack(&spec.to_msgpack()).unwrap(), &spec);
             try_everything(spec.to_json().as_bytes());
-            // About 60 % of them build on the talk's board (measured); the rest are refused
+            // Many of them build on the talk's board; the rest are refused
             // with a named error.
             let _ = spec.build::<blinken::Dot>(&Layout::talk()).map(drop);
             // The effects are refused on plain on/off LEDs, by name.

@@ -2,8 +2,6 @@
 
 use std::collections::HashMap;
 
-use crate::Color as _;
-
 use super::{Color, KeyframesSpec, Layout, LedsSpec, Plays, Spec, SpecError};
 use crate::effect::{
     chase, color_cycle, comet, fade, larson_scanner, pulse, rainbow, rainbow_chase, rainbow_comet,
@@ -11,8 +9,8 @@ use crate::effect::{
 };
 use crate::output::apa102::Dot;
 use crate::{
-    Animation, BoxAnimation, Keyframe, Leds, Pixel, RGB8, all, any, blink, cycle, fill, forever,
-    keyframes, off, on, repeat, sequence, timeout, wait, walk,
+    Animation, BoxAnimation, Color as _, Keyframe, Leds, Pixel, RGB8, all, any, blink, cycle, fill,
+    forever, keyframes, off, on, repeat, sequence, timeout, wait, walk,
 };
 
 /// A pixel type a spec can be built for: how a spec's [`Color`] becomes a pixel, and
@@ -107,7 +105,8 @@ impl Spec {
     /// [`SpecError::Build`] naming the place (`sequence[1].blink.leds`) for an LED the
     /// output lacks, a name it does not know, a colour or an effect on an on/off output,
     /// an LED list far longer than the output, a chase's bars or a sparkle's count
-    /// larger than its LEDs; [`SpecError::Validation`] for what validation refuses (an empty `any`, a loop whose body may take less than
+    /// larger than its LEDs; [`SpecError::Validation`] for what validation refuses
+    /// (an empty `any`, a loop whose body may take less than
     /// [`MIN_STEP`](crate::MIN_STEP), a duration past [`LONGEST`](crate::LONGEST)).
     ///
     /// # Examples
