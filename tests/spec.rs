@@ -710,9 +710,21 @@ mod generated {
             // Many of them build on the talk's board; the rest are refused
             // with a named error.
             let _ = spec.build::<blinken::Dot>(&Layout::talk()).map(drop);
-            // The effects are refused on plain on/off LEDs, by name.
-            if let Err(SpecError::Build { message, .. }) = spec.build::<bool>(&Layout::talk()) {
-                proptest::prop_assert!(!message.is_empty());
+            // Built, or refused with an error that names its place (effects on plain
+            // on/off LEDs among them).
+            for layout in [Layout::talk(), Layout::strip(11)] {
+                let errors = [
+                    spec.build::<bool>(&layout).err(),
+                    spec.build::<RGB8>(&layout).err(),
+                    spec.build::<blinken::Dot>(&layout).err(),
+                ];
+                for err in errors.into_iter().flatten() {
+                    proptest::prop_assert!(
+                        matches!(err, SpecError::Build { .. } | SpecError::Validation(_)),
+                        "{err}"
+                    );
+                    proptest::prop_assert!(err.path().is_some_and(|p| !p.is_empty()), "{err}");
+                }
             }
         }
     }
