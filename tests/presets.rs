@@ -1,8 +1,9 @@
-//! The talk's six demos written as spec files (presets/) play exactly the timelines of
-//! the Rust demos; presets from a directory.
+//! The talk's six demos and the twelve effects written as spec files (presets/) play
+//! exactly the timelines of the Rust programs; presets from a directory.
 #![cfg(feature = "spec")]
 
 use blinken::demos;
+use blinken::output::Step;
 use blinken::prelude::*;
 use blinken::spec::{Layout, Limits, Preset, PresetError, Presets, SpecError};
 
@@ -33,10 +34,64 @@ fn the_six_demos_as_files_play_the_rust_demos_timelines() {
     same_as("smiley", &demos::smiley(), secs(20));
 }
 
+fn frames<A: Animation<RGB8> + ?Sized>(program: &A, window: Duration) -> (RunEnd, Vec<Step<RGB8>>) {
+    let mut driver = Driver::new(Recorder::<RGB8>::with_len(11), VirtualClock::new());
+    let end = driver.run_for(program, window).unwrap();
+    (end, driver.output().steps().to_vec())
+}
+
+/// The effect preset `name` on the seeds' 11-LED strip plays the frames of `rust`.
+fn effect_same_as(name: &str, rust: &impl Animation<RGB8>, window: Duration) {
+    let presets = Presets::effects();
+    let preset = presets.get(name).unwrap_or_else(|| panic!("no preset {name}"));
+    let program = preset.spec().build::<RGB8>(&Layout::strip(11)).unwrap();
+    let (spec_end, spec_frames) = frames(&program, window);
+    let (rust_end, rust_frames) = frames(rust, window);
+    assert_eq!(spec_end, rust_end, "{name}");
+    assert_eq!(spec_frames, rust_frames, "{name}");
+    assert!(!spec_frames.is_empty(), "{name}");
+    // Plain on/off LEDs cannot show it, and say so.
+    let err = preset.spec().build::<bool>(&Layout::strip(11)).map(drop).unwrap_err();
+    assert!(err.to_string().contains("is a colour effect"), "{name}: {err}");
+    // The presets also play on the talk's board, as a colour matrix.
+    assert!(preset.spec().build::<RGB8>(&Layout::talk()).is_ok(), "{name}");
+}
+
+#[test]
+fn the_twelve_effects_as_files_play_the_rust_effects() {
+    let rgb = |r, g, b| RGB8::new(r, g, b);
+    let (warm, gold, purple) = (rgb(255, 214, 170), rgb(255, 215, 0), rgb(128, 0, 128));
+    let (red, amber) = (rgb(255, 0, 0), rgb(255, 191, 0));
+    let w = secs(12);
+    effect_same_as("solid", &solid(0..11, warm), w);
+    let rainbow_colors = [red, rgb(255, 128, 0), rgb(255, 255, 0), rgb(0, 255, 0), rgb(0, 0, 255)];
+    let colors = rainbow_colors.into_iter().chain([purple]);
+    effect_same_as("color_cycle", &color_cycle(0..11, ms(500), colors), w);
+    effect_same_as("chase", &chase(0..11, ms(100), gold).size(2).spacing(3), w);
+    effect_same_as("comet", &comet(0..11, ms(50), purple).tail_length(4).bounce(true), w);
+    effect_same_as("rainbow", &rainbow(0..11, ms(50)).period(secs(5)), w);
+    effect_same_as("rainbow_chase", &rainbow_chase(0..11, ms(100)).size(2).spacing(3).step(8), w);
+    effect_same_as("rainbow_comet", &rainbow_comet(0..11, ms(50)).tail_length(5).bounce(true), w);
+    effect_same_as("pulse", &pulse(0..11, ms(20), red).period(secs(3)).breath(ms(500)), w);
+    effect_same_as("sparkle", &sparkle(0..11, ms(100), amber).num_sparkles(2), w);
+    let sparkles = rainbow_sparkle(0..11, ms(100)).period(secs(5)).num_sparkles(2);
+    effect_same_as("rainbow_sparkle", &sparkles, w);
+    effect_same_as("larson_scanner", &larson_scanner(0..11, ms(80), red).trail(3), w);
+    let fades = fade(0..11, RGB8::OFF, warm, secs(2)).then(fade(0..11, warm, RGB8::OFF, secs(2)));
+    effect_same_as("fade", &forever(fades), w);
+}
+
 #[test]
 fn built_in_presets_are_listed_with_one_line_descriptions() {
     let presets = Presets::builtin();
-    assert_eq!(presets.len(), 6);
+    assert_eq!(presets.len(), 18);
+    assert_eq!(Presets::talk_demos().len(), 6);
+    assert_eq!(Presets::effects().len(), 12);
+    let names = |p: Presets| p.iter().map(|p| p.name().to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        names(presets.clone()),
+        [names(Presets::talk_demos()), names(Presets::effects())].concat()
+    );
     for preset in presets.iter() {
         let d = preset.description();
         assert!(!d.is_empty() && !d.contains('\n') && d.len() < 120, "{}: {d}", preset.name());
@@ -61,7 +116,7 @@ fn presets_from_a_directory() {
     write("notes.txt", "not a preset");
     let mut presets = Presets::builtin();
     presets.load_dir(&dir, &Limits::default()).unwrap();
-    assert_eq!(presets.len(), 7);
+    assert_eq!(presets.len(), 19);
     assert_eq!(presets.get("smiley").unwrap().description(), "A smiley of my own");
     assert_eq!(presets.get("blink_all").unwrap().description(), "Everything blinks");
 

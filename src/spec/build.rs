@@ -3,16 +3,22 @@
 use std::collections::HashMap;
 
 use super::{Color, KeyframesSpec, Layout, LedsSpec, Plays, Spec, SpecError};
+use crate::effect::{
+    chase, color_cycle, comet, fade, larson_scanner, pulse, rainbow, rainbow_chase, rainbow_comet,
+    rainbow_sparkle, solid, sparkle,
+};
 use crate::output::apa102::Dot;
 use crate::{
-    Animation, BoxAnimation, Keyframe, Leds, Pixel, RGB8, all, any, blink, cycle, fill, forever,
-    keyframes, off, on, repeat, sequence, timeout, wait, walk,
+    Animation, BoxAnimation, Color as _, Keyframe, Leds, Pixel, RGB8, all, any, blink, cycle, fill,
+    forever, keyframes, off, on, repeat, sequence, timeout, wait, walk,
 };
 
-/// A pixel type a spec can be built for: how a spec's [`Color`] becomes a pixel.
+/// A pixel type a spec can be built for: how a spec's [`Color`] becomes a pixel, and
+/// whether it plays the colour effects.
 ///
-/// Implemented for `bool` (plain on/off LEDs: only `"on"` and `"off"`), [`RGB8`] and
-/// [`Dot`] (at full brightness).
+/// Implemented for `bool` (plain on/off LEDs: only `"on"` and `"off"`, no effects),
+/// [`RGB8`] (a brightness scales the colour) and [`Dot`] (at full brightness unless the
+/// colour gives one; every effect).
 pub trait SpecPixel: Pixel + Send + Sync {
     /// The pixel for `color`.
     ///
@@ -20,6 +26,25 @@ pub trait SpecPixel: Pixel + Send + Sync {
     ///
     /// A message saying why this output cannot show `color` and what to write instead.
     fn from_color(color: Color) -> Result<Self, String>;
+
+    /// Builds the colour effect `spec` (one of [`Spec::Solid`] to [`Spec::Fade`]) on
+    /// `leds`, naming `path` in errors; `None` (the default) for an output without
+    /// colour, which [`Spec::build`] refuses with a message.
+    ///
+    /// A colour pixel ([`crate::Color`]) implements it as
+    /// `Some(blinken::spec::build_effect(spec, leds, path))`.
+    ///
+    /// # Errors
+    ///
+    /// As [`build_effect`].
+    fn effect(
+        spec: &Spec,
+        leds: Leds,
+        path: &str,
+    ) -> Option<Result<BoxAnimation<Self>, SpecError>> {
+        let _ = (spec, leds, path);
+        None
+    }
 }
 
 impl SpecPixel for bool {
@@ -27,7 +52,7 @@ impl SpecPixel for bool {
         match color {
             Color::On => Ok(true),
             Color::Off => Ok(false),
-            Color::Rgb(_) => Err(format!(
+            Color::Rgb(_) | Color::Dot(_) => Err(format!(
                 "{color} is a colour, and this output has plain on/off LEDs; \
                  write \"on\" or \"off\", or leave the colour out"
             )),
@@ -41,7 +66,18 @@ impl SpecPixel for RGB8 {
             Color::On => RGB8::ON,
             Color::Off => RGB8::OFF,
             Color::Rgb(c) => c,
+            Color::Dot(d) => {
+                d.color.scale(f64::from(d.brightness) / f64::from(Dot::MAX_BRIGHTNESS))
+            }
         })
+    }
+
+    fn effect(
+        spec: &Spec,
+        leds: Leds,
+        path: &str,
+    ) -> Option<Result<BoxAnimation<RGB8>, SpecError>> {
+        Some(build_effect(spec, leds, path))
     }
 }
 
@@ -51,7 +87,12 @@ impl SpecPixel for Dot {
             Color::On => Dot::ON,
             Color::Off => Dot::OFF,
             Color::Rgb(c) => Dot::from(c),
+            Color::Dot(d) => d,
         })
+    }
+
+    fn effect(spec: &Spec, leds: Leds, path: &str) -> Option<Result<BoxAnimation<Dot>, SpecError>> {
+        Some(build_effect(spec, leds, path))
     }
 }
 
@@ -62,9 +103,10 @@ impl Spec {
     /// # Errors
     ///
     /// [`SpecError::Build`] naming the place (`sequence[1].blink.leds`) for an LED the
-    /// output lacks, a name it does not know, a colour on an on/off output, an LED list
-    /// far longer than the output; [`SpecError::Validation`] for what validation
-    /// refuses (an empty `any`, a loop whose body may take less than
+    /// output lacks, a name it does not know, a colour or an effect on an on/off output,
+    /// an LED list far longer than the output, a chase's bars or a sparkle's count
+    /// larger than its LEDs; [`SpecError::Validation`] for what validation refuses
+    /// (an empty `any`, a loop whose body may take less than
     /// [`MIN_STEP`](crate::MIN_STEP), a duration past [`LONGEST`](crate::LONGEST)).
     ///
     /// # Examples
@@ -210,6 +252,35 @@ impl Builder<'_> {
             Spec::Timeout(t) => {
                 timeout(t.after, self.node::<P>(&t.body, &join(path, "timeout.body"))?).boxed()
             }
+            Spec::Solid(_)
+            | Spec::ColorCycle(_)
+            | Spec::Chase(_)
+            | Spec::Comet(_)
+            | Spec::Rainbow(_)
+            | Spec::RainbowChase(_)
+            | Spec::RainbowComet(_)
+            | Spec::Pulse(_)
+            | Spec::Sparkle(_)
+            | Spec::RainbowSparkle(_)
+            | Spec::LarsonScanner(_)
+            | Spec::Fade(_) => {
+                let (name, leds) = effect_parts(spec);
+                let p = join(path, name);
+                let leds = self.leds(leds, &join(&p, "leds"))?;
+                match P::effect(spec, leds, &p) {
+                    Some(program) => program?,
+                    None => {
+                        return Err(SpecError::build(
+                            &p,
+                            format!(
+                                "{name} is a colour effect, and this output has plain on/off \
+                                 LEDs; use blink, walk or cycle, or build for a colour output \
+                                 (RGB8, Dot)"
+                            ),
+                        ));
+                    }
+                }
+            }
         })
     }
 
@@ -246,4 +317,196 @@ impl Builder<'_> {
         }
         Ok(program.boxed())
     }
+}
+
+/// An effect's key and its LEDs.
+fn effect_parts(spec: &Spec) -> (&'static str, &LedsSpec) {
+    match spec {
+        Spec::Solid(e) => ("solid", &e.leds),
+        Spec::ColorCycle(e) => ("color_cycle", &e.leds),
+        Spec::Chase(e) => ("chase", &e.leds),
+        Spec::Comet(e) => ("comet", &e.leds),
+        Spec::Rainbow(e) => ("rainbow", &e.leds),
+        Spec::RainbowChase(e) => ("rainbow_chase", &e.leds),
+        Spec::RainbowComet(e) => ("rainbow_comet", &e.leds),
+        Spec::Pulse(e) => ("pulse", &e.leds),
+        Spec::Sparkle(e) => ("sparkle", &e.leds),
+        Spec::RainbowSparkle(e) => ("rainbow_sparkle", &e.leds),
+        Spec::LarsonScanner(e) => ("larson_scanner", &e.leds),
+        Spec::Fade(e) => ("fade", &e.leds),
+        _ => unreachable!("only effects have effect parts"),
+    }
+}
+
+/// Builds the colour effect `spec` (one of [`Spec::Solid`] to [`Spec::Fade`]) on `leds`,
+/// already resolved, for a colour pixel; `path` names the effect in errors
+/// (`sequence[1].chase`). [`Spec::build`] calls it through [`SpecPixel::effect`].
+///
+/// A key left out takes the effect's builder default.
+///
+/// # Errors
+///
+/// [`SpecError::Build`] for a colour the pixel cannot show, a chase's `size` or
+/// `spacing` or a sparkle's `num_sparkles` larger than its LEDs (a bound on the work
+/// per step that a file cannot lift), and for a `spec` that is not an effect. What the
+/// effect's own validation refuses comes later, from [`Spec::build`].
+pub fn build_effect<P: SpecPixel + crate::Color>(
+    spec: &Spec,
+    leds: Leds,
+    path: &str,
+) -> Result<BoxAnimation<P>, SpecError> {
+    let color =
+        |c: Color, key: &str| P::from_color(c).map_err(|m| SpecError::build(&join(path, key), m));
+    let n = leds.len();
+    // No LEDs at all is validation's to name.
+    let at_most = |key: &str, value: Option<usize>, least: usize| match value {
+        Some(v) if n > 0 && v > n => Err(SpecError::build(
+            &join(path, key),
+            format!("{v} is more than the effect's {n} LEDs; use {least} to {n}"),
+        )),
+        _ => Ok(()),
+    };
+    Ok(match spec {
+        Spec::Solid(e) => solid(leds, color(e.color, "color")?).boxed(),
+        Spec::ColorCycle(e) => {
+            let colors = e
+                .colors
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| color(c, &format!("colors[{i}]")))
+                .collect::<Result<Vec<P>, SpecError>>()?;
+            let mut effect = color_cycle(leds, e.speed, colors);
+            if let Some(i) = e.start_color {
+                effect = effect.start_color(i);
+            }
+            effect.boxed()
+        }
+        Spec::Chase(e) => {
+            at_most("size", e.size, 1)?;
+            at_most("spacing", e.spacing, 0)?;
+            let mut effect = chase(leds, e.speed, color(e.color, "color")?).reverse(e.reverse);
+            if let Some(size) = e.size {
+                effect = effect.size(size);
+            }
+            if let Some(spacing) = e.spacing {
+                effect = effect.spacing(spacing);
+            }
+            effect.boxed()
+        }
+        Spec::Comet(e) => {
+            let mut effect = comet(leds, e.speed, color(e.color, "color")?)
+                .bounce(e.bounce)
+                .ring(e.ring)
+                .reverse(e.reverse);
+            if let Some(tail) = e.tail_length {
+                effect = effect.tail_length(tail);
+            }
+            if let Some(background) = e.background {
+                effect = effect.background(color(background, "background")?);
+            }
+            effect.boxed()
+        }
+        Spec::Rainbow(e) => {
+            let mut effect = rainbow::<P>(leds, e.speed);
+            if let Some(period) = e.period {
+                effect = effect.period(period);
+            }
+            if let Some(step) = e.step {
+                effect = effect.step(step);
+            }
+            effect.boxed()
+        }
+        Spec::RainbowChase(e) => {
+            at_most("size", e.size, 1)?;
+            at_most("spacing", e.spacing, 0)?;
+            let mut effect = rainbow_chase::<P>(leds, e.speed).reverse(e.reverse);
+            if let Some(size) = e.size {
+                effect = effect.size(size);
+            }
+            if let Some(spacing) = e.spacing {
+                effect = effect.spacing(spacing);
+            }
+            if let Some(step) = e.step {
+                effect = effect.step(step);
+            }
+            effect.boxed()
+        }
+        Spec::RainbowComet(e) => {
+            let mut effect =
+                rainbow_comet::<P>(leds, e.speed).bounce(e.bounce).ring(e.ring).reverse(e.reverse);
+            if let Some(tail) = e.tail_length {
+                effect = effect.tail_length(tail);
+            }
+            if let Some(offset) = e.colorwheel_offset {
+                effect = effect.colorwheel_offset(offset);
+            }
+            if let Some(step) = e.step {
+                effect = effect.step(step);
+            }
+            effect.boxed()
+        }
+        Spec::Pulse(e) => {
+            let mut effect = pulse(leds, e.speed, color(e.color, "color")?);
+            if let Some(period) = e.period {
+                effect = effect.period(period);
+            }
+            if let Some(breath) = e.breath {
+                effect = effect.breath(breath);
+            }
+            if let Some(min) = e.min_intensity {
+                effect = effect.min_intensity(min);
+            }
+            if let Some(max) = e.max_intensity {
+                effect = effect.max_intensity(max);
+            }
+            effect.boxed()
+        }
+        Spec::Sparkle(e) => {
+            at_most("num_sparkles", e.num_sparkles, 1)?;
+            let mut effect = sparkle(leds, e.speed, color(e.color, "color")?);
+            if let Some(count) = e.num_sparkles {
+                effect = effect.num_sparkles(count);
+            }
+            if let Some(seed) = e.seed {
+                effect = effect.seed(seed);
+            }
+            effect.boxed()
+        }
+        Spec::RainbowSparkle(e) => {
+            at_most("num_sparkles", e.num_sparkles, 1)?;
+            let mut effect = rainbow_sparkle::<P>(leds, e.speed);
+            if let Some(period) = e.period {
+                effect = effect.period(period);
+            }
+            if let Some(step) = e.step {
+                effect = effect.step(step);
+            }
+            if let Some(count) = e.num_sparkles {
+                effect = effect.num_sparkles(count);
+            }
+            if let Some(brightness) = e.background_brightness {
+                effect = effect.background_brightness(brightness);
+            }
+            if let Some(seed) = e.seed {
+                effect = effect.seed(seed);
+            }
+            effect.boxed()
+        }
+        Spec::LarsonScanner(e) => {
+            let mut effect = larson_scanner(leds, e.speed, color(e.color, "color")?);
+            if let Some(trail) = e.trail {
+                effect = effect.trail(trail);
+            }
+            effect.boxed()
+        }
+        Spec::Fade(e) => {
+            let (from, to) = (color(e.from, "from")?, color(e.to, "to")?);
+            let mut effect = fade(leds, from, to, e.duration);
+            if let Some(step) = e.step {
+                effect = effect.step(step);
+            }
+            effect.boxed()
+        }
+        _ => return Err(SpecError::build(path, "not an effect; build it with Spec::build")),
+    })
 }

@@ -1,8 +1,9 @@
-//! Programs as data: a serde description of every leaf and combinator, read from JSON
-//! and MessagePack, built into a [`BoxAnimation`](crate::BoxAnimation) for any output.
+//! Programs as data: a serde description of every leaf, effect and combinator, read from
+//! JSON and MessagePack, built into a [`BoxAnimation`](crate::BoxAnimation) for any
+//! output.
 //!
 //! A [`Spec`] is plain data, apart from the animation types: one map with one key per
-//! leaf or combinator. The talk's all-demo on its 5×5 board:
+//! leaf, effect or combinator. The talk's all-demo on its 5×5 board:
 //!
 //! ```json
 //! {"sequence": [{"all": [{"blink": {"leds": 0, "interval": "100ms", "times": 5}},
@@ -27,16 +28,48 @@
 //! | `{"repeat": {"times": N, "body": S}}` | [`repeat`](crate::repeat) |
 //! | `{"timeout": {"after": D, "body": S}}` | [`timeout`](crate::timeout) |
 //!
+//! The effects ([`crate::effect`]) play on colour outputs ([`RGB8`](crate::RGB8),
+//! [`Dot`](crate::Dot)); on plain on/off LEDs, [`Spec::build`] refuses them by name.
+//! Their keys are named as the builder methods, and a key left out takes the builder's
+//! default (in brackets):
+//!
+//! | spec | builds |
+//! |---|---|
+//! | `{"solid": {"leds": L, "color": C}}` | [`solid`](crate::solid) |
+//! | `{"color_cycle": {"leds": L, "speed": D, "colors": [C, ...], "start_color": N}}` | [`color_cycle`](crate::color_cycle) (`start_color` 0) |
+//! | `{"chase": {"leds": L, "speed": D, "color": C, "size": N, "spacing": N, "reverse": B}}` | [`chase`](crate::chase) (2, 3, false) |
+//! | `{"comet": {"leds": L, "speed": D, "color": C, "tail_length": N, "bounce": B, "ring": B, "reverse": B, "background": C}}` | [`comet`](crate::comet) (a quarter of the LEDs, false, false, false, off) |
+//! | `{"rainbow": {"leds": L, "speed": D, "period": D, "step": N}}` | [`rainbow`](crate::rainbow) (5 s, 1) |
+//! | `{"rainbow_chase": {"leds": L, "speed": D, "size": N, "spacing": N, "reverse": B, "step": N}}` | [`rainbow_chase`](crate::rainbow_chase) (2, 3, false, 8) |
+//! | `{"rainbow_comet": {"leds": L, "speed": D, "tail_length": N, "bounce": B, "ring": B, "reverse": B, "colorwheel_offset": N, "step": N}}` | [`rainbow_comet`](crate::rainbow_comet) (10, false, false, false, 0, `max(256 / tail_length, 1)`) |
+//! | `{"pulse": {"leds": L, "speed": D, "color": C, "period": D, "breath": D, "min_intensity": F, "max_intensity": F}}` | [`pulse`](crate::pulse) (5 s, 0, 0, 1) |
+//! | `{"sparkle": {"leds": L, "speed": D, "color": C, "num_sparkles": N, "seed": N}}` | [`sparkle`](crate::sparkle) (1, 0) |
+//! | `{"rainbow_sparkle": {"leds": L, "speed": D, "period": D, "step": N, "num_sparkles": N, "background_brightness": F, "seed": N}}` | [`rainbow_sparkle`](crate::rainbow_sparkle) (5 s, 1, one per 20 LEDs, 0.2, 0) |
+//! | `{"larson_scanner": {"leds": L, "speed": D, "color": C, "trail": N}}` | [`larson_scanner`](crate::larson_scanner) (3) |
+//! | `{"fade": {"leds": L, "from": C, "to": C, "duration": D, "step": D}}` | [`fade`](crate::fade) (20 ms) |
+//!
+//! Wheel steps (`step` of the rainbows) are 1 to 255; fractions (`F`: intensities, the
+//! background brightness) are 0 to 1 with at most 6 decimals, so that they read back
+//! exactly; a chase's `size` and `spacing` and a sparkle's `num_sparkles` are at most
+//! the effect's LEDs (a file cannot ask for unbounded work per step).
+//!
+//! The input leaves ([`press`](crate::press), [`until`](crate::until),
+//! [`presses`](crate::presses)) are not data yet: they take an [`Input`](crate::input::Input)
+//! that lives in the program, not in a file, so a spec cannot name one. Build those
+//! parts in Rust and compose them with built specs.
+//!
 //! - **LEDs** (`L`): `3`, `[0, 4, "row 2"]`, `"all"`, `"0..5"`, `"0..=4"`, `"row 0"`,
 //!   `"col 2"`, `"outer ring"`, `"inner ring"`, `"ring 1"`, `"slash"`, `"backslash"`,
 //!   `"line 11"` (the LED wired to GPIO line 11), a group of the [`Layout`], or text
 //!   art `{"art": [".#.#.", ".....", "#...#", ".###.", "....."]}`; see [`LedsSpec`].
 //! - **Colours** (`C`): `"#ff8000"`, `"#f80"`, `[255, 128, 0]`, a common name
-//!   (`"orange"`), `"on"`/`true`, `"off"`/`false`; see [`Color`]. An output of plain
-//!   on/off LEDs takes only `"on"` and `"off"`.
+//!   (`"orange"`), `"on"`/`true`, `"off"`/`false`, or with a DotStar brightness
+//!   (`0..=31`) `{"color": "red", "brightness": 7}` or `[255, 0, 0, 7]`; see [`Color`].
+//!   An output of plain on/off LEDs takes only `"on"` and `"off"`.
 //! - **Durations** (`D`): `"500ms"`, `"1.5s"`, `"2min"`, `"250us"`, a number of
 //!   seconds (`0.5`), or `{"ms": 500}`; exact to the nanosecond; see
 //!   [`parse_duration`].
+//! - **Numbers** (`N`) and flags (`B`, `true` or `false`) as JSON writes them.
 //!
 //! Unknown keys are refused. Written back ([`Spec::to_json`], [`Spec::to_msgpack`]),
 //! durations become `"1500ms"`, colours `"#rrggbb"`, and reading that again gives an
@@ -71,11 +104,25 @@
 //!     0.200000 ##.
 //!     0.250000 ...
 //! ");
+//!
+//! // An effect, on a colour strip.
+//! let spec = Spec::from_json(r#"{"chase": {"leds": "all", "speed": "100ms", "color": "gold",
+//!                                          "size": 1, "spacing": 2}}"#).unwrap();
+//! let program = spec.build::<RGB8>(&Layout::strip(6)).unwrap();
+//! let mut driver = Driver::new(Recorder::<RGB8>::with_len(6), VirtualClock::new());
+//! driver.run_for(&program, ms(250)).unwrap();
+//! driver.output().assert_timeline("
+//!     0.000000 #..#..
+//!     0.100000 .#..#.
+//!     0.200000 ..#..#
+//! ");
+//! assert_eq!(driver.output().steps()[0].pixels[0], RGB8::new(255, 215, 0));
 //! ```
 
 mod build;
 mod color;
 pub(crate) mod duration;
+mod effect;
 mod error;
 mod layout;
 mod leds;
@@ -84,9 +131,13 @@ mod preset;
 mod read;
 mod types;
 
-pub use build::SpecPixel;
+pub use build::{SpecPixel, build_effect};
 pub use color::{Color, parse_color};
 pub use duration::{format_duration, parse_duration};
+pub use effect::{
+    ChaseSpec, ColorCycleSpec, CometSpec, FadeSpec, LarsonScannerSpec, PulseSpec, RainbowChaseSpec,
+    RainbowCometSpec, RainbowSparkleSpec, RainbowSpec, SolidSpec, SparkleSpec,
+};
 pub use error::{Format, Position, SpecError};
 pub use layout::Layout;
 pub use leds::{LedItem, LedsSpec};

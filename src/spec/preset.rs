@@ -1,4 +1,5 @@
-//! Named programs: the talk's six demos built in, more from a directory.
+//! Named programs: the talk's six demos and the twelve effects built in, more from a
+//! directory.
 
 use std::path::{Path, PathBuf};
 
@@ -29,16 +30,33 @@ struct PresetFile {
     program: Spec,
 }
 
-/// The built-in presets: the talk's six demos for its 5×5 board ([`Layout::talk`](super::Layout::talk)),
-/// as the files in the repository's `presets/` directory.
-const BUILT_IN: [(&str, &str); 6] = [
+/// The built-in presets, as the files in the repository's `presets/` directory: the
+/// talk's six demos for its 5×5 board ([`Layout::talk`](super::Layout::talk)), then the
+/// twelve effects on `"all"` LEDs of a colour strip (made for the seeds' 11-LED
+/// DotStar strip, [`Layout::strip`](super::Layout::strip)`(11)`).
+const BUILT_IN: [(&str, &str); 18] = [
     ("all_demo", include_str!("../../presets/all_demo.json")),
     ("any_demo", include_str!("../../presets/any_demo.json")),
     ("any_on_demo", include_str!("../../presets/any_on_demo.json")),
     ("my_blink", include_str!("../../presets/my_blink.json")),
     ("cycle", include_str!("../../presets/cycle.json")),
     ("smiley", include_str!("../../presets/smiley.json")),
+    ("solid", include_str!("../../presets/solid.json")),
+    ("color_cycle", include_str!("../../presets/color_cycle.json")),
+    ("chase", include_str!("../../presets/chase.json")),
+    ("comet", include_str!("../../presets/comet.json")),
+    ("rainbow", include_str!("../../presets/rainbow.json")),
+    ("rainbow_chase", include_str!("../../presets/rainbow_chase.json")),
+    ("rainbow_comet", include_str!("../../presets/rainbow_comet.json")),
+    ("pulse", include_str!("../../presets/pulse.json")),
+    ("sparkle", include_str!("../../presets/sparkle.json")),
+    ("rainbow_sparkle", include_str!("../../presets/rainbow_sparkle.json")),
+    ("larson_scanner", include_str!("../../presets/larson_scanner.json")),
+    ("fade", include_str!("../../presets/fade.json")),
 ];
+
+/// How many of [`BUILT_IN`] are the talk's demos (the rest are effects).
+const TALK_DEMOS: usize = 6;
 
 impl Preset {
     /// A preset named `name` from the text of a preset file.
@@ -131,13 +149,27 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PresetError + '_ {
 ///
 /// let presets = Presets::builtin();
 /// let names: Vec<&str> = presets.iter().map(|p| p.name()).collect();
-/// assert_eq!(names, ["all_demo", "any_demo", "any_on_demo", "my_blink", "cycle", "smiley"]);
+/// assert_eq!(names[..6], ["all_demo", "any_demo", "any_on_demo", "my_blink", "cycle", "smiley"]);
+/// assert_eq!(names[6..], [
+///     "solid", "color_cycle", "chase", "comet", "rainbow", "rainbow_chase", "rainbow_comet",
+///     "pulse", "sparkle", "rainbow_sparkle", "larson_scanner", "fade",
+/// ]);
 /// let any_on = presets.get("any_on_demo").unwrap();
 /// assert_eq!(any_on.description(), "The talk's any-on-demo: every LED on for half a second");
 ///
 /// let program = any_on.spec().build::<bool>(&Layout::talk()).unwrap();
 /// let mut driver = Driver::new(Recorder::new(25), VirtualClock::new());
 /// assert_eq!(driver.run(&program).unwrap(), Instant::ZERO + ms(500));
+///
+/// // The effects play on a colour strip, such as the seeds' 11 DotStar LEDs.
+/// let chase = presets.get("chase").unwrap().spec().build::<Dot>(&Layout::strip(11)).unwrap();
+/// let mut driver = Driver::new(Recorder::<Dot>::with_len(11), VirtualClock::new());
+/// driver.run_for(&chase, ms(250)).unwrap();
+/// driver.output().assert_timeline("
+///     0.000000 ##...##...#
+///     0.100000 .##...##...
+///     0.200000 ..##...##..
+/// ");
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Presets {
@@ -145,9 +177,27 @@ pub struct Presets {
 }
 
 impl Presets {
-    /// The talk's six demos, for its 5×5 board.
+    /// The talk's six demos, for its 5×5 board ([`Presets::talk_demos`]), and the
+    /// twelve effects, for a colour strip ([`Presets::effects`]).
     pub fn builtin() -> Presets {
-        let list = BUILT_IN
+        Presets::parse(&BUILT_IN)
+    }
+
+    /// The talk's six demos, for its 5×5 board ([`Layout::talk`](super::Layout::talk)):
+    /// `all_demo`, `any_demo`, `any_on_demo`, `my_blink`, `cycle`, `smiley`.
+    pub fn talk_demos() -> Presets {
+        Presets::parse(&BUILT_IN[..TALK_DEMOS])
+    }
+
+    /// The twelve effects of [`crate::effect`], one preset each, named after the effect
+    /// and played on `"all"` LEDs of a colour output (made for the seeds' 11-LED
+    /// DotStar strip, [`Layout::strip`](super::Layout::strip)`(11)`).
+    pub fn effects() -> Presets {
+        Presets::parse(&BUILT_IN[TALK_DEMOS..])
+    }
+
+    fn parse(files: &[(&str, &str)]) -> Presets {
+        let list = files
             .iter()
             .map(|(name, text)| {
                 Preset::from_json(name, text)

@@ -6,12 +6,16 @@ use core::time::Duration;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::{Color, LedsSpec, duration};
+use super::{
+    ChaseSpec, Color, ColorCycleSpec, CometSpec, FadeSpec, LarsonScannerSpec, LedsSpec, PulseSpec,
+    RainbowChaseSpec, RainbowCometSpec, RainbowSparkleSpec, RainbowSpec, SolidSpec, SparkleSpec,
+    duration,
+};
 
-/// A program as data: one leaf or combinator, written as a map with one key.
+/// A program as data: one leaf, effect or combinator, written as a map with one key.
 ///
 /// See the [module documentation](crate::spec) for the format; [`Spec::build`] turns it
-/// into an animation.
+/// into an animation. The effects ([`crate::effect`]) build only for colour outputs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -44,6 +48,37 @@ pub enum Spec {
     Repeat(RepeatSpec),
     /// [`timeout`](crate::timeout): `{"timeout": {"after": "7s", "body": {...}}}`.
     Timeout(TimeoutSpec),
+    /// [`solid`](crate::solid): `{"solid": {"leds": "all", "color": "orange"}}`.
+    Solid(SolidSpec),
+    /// [`color_cycle`](crate::color_cycle):
+    /// `{"color_cycle": {"leds": "all", "speed": "1s", "colors": ["red", "blue"]}}`.
+    ColorCycle(ColorCycleSpec),
+    /// [`chase`](crate::chase): `{"chase": {"leds": "all", "speed": "100ms", "color": "gold"}}`.
+    Chase(ChaseSpec),
+    /// [`comet`](crate::comet): `{"comet": {"leds": "all", "speed": "50ms", "color": "cyan"}}`.
+    Comet(CometSpec),
+    /// [`rainbow`](crate::rainbow): `{"rainbow": {"leds": "all", "speed": "50ms"}}`.
+    Rainbow(RainbowSpec),
+    /// [`rainbow_chase`](crate::rainbow_chase):
+    /// `{"rainbow_chase": {"leds": "all", "speed": "100ms"}}`.
+    RainbowChase(RainbowChaseSpec),
+    /// [`rainbow_comet`](crate::rainbow_comet):
+    /// `{"rainbow_comet": {"leds": "all", "speed": "50ms", "tail_length": 5}}`.
+    RainbowComet(RainbowCometSpec),
+    /// [`pulse`](crate::pulse): `{"pulse": {"leds": "all", "speed": "20ms", "color": "red"}}`.
+    Pulse(PulseSpec),
+    /// [`sparkle`](crate::sparkle):
+    /// `{"sparkle": {"leds": "all", "speed": "100ms", "color": "white", "seed": 42}}`.
+    Sparkle(SparkleSpec),
+    /// [`rainbow_sparkle`](crate::rainbow_sparkle):
+    /// `{"rainbow_sparkle": {"leds": "all", "speed": "100ms"}}`.
+    RainbowSparkle(RainbowSparkleSpec),
+    /// [`larson_scanner`](crate::larson_scanner):
+    /// `{"larson_scanner": {"leds": "all", "speed": "60ms", "color": "red"}}`.
+    LarsonScanner(LarsonScannerSpec),
+    /// [`fade`](crate::fade):
+    /// `{"fade": {"leds": "all", "from": "off", "to": "warm white", "duration": "2s"}}`.
+    Fade(FadeSpec),
 }
 
 /// [`Spec::Blink`]: on for `interval`, off for `off` (default: `interval`), `times`
