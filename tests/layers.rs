@@ -381,3 +381,32 @@ impl<A: Animation<bool>> DynBounds for A {
         (self.min_duration(), self.max_duration())
     }
 }
+
+#[test]
+fn a_panic_in_a_layer_leaves_the_driver_drawing_into_the_frame() {
+    let mut driver = Driver::new(Recorder::new(2), VirtualClock::new());
+    let boom = from_fn(async |cx: &Cx<bool>, start: Instant| {
+        cx.sleep_until(start + ms(5)).await;
+        panic!("boom")
+    });
+    let program = overlay(on(0).timeout(ms(10)), boom);
+    let panicked =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| driver.run(&program))).is_err();
+    assert!(panicked);
+    // The next run draws into the frame again, and so does another overlay.
+    let next = on(1).timeout(ms(10)).then(overlay(wait(ms(10)), on(0).timeout(ms(5))));
+    driver.run(&next).unwrap();
+    let last: Vec<_> =
+        driver.output().steps().iter().rev().take(3).map(|s| s.pixels.to_vec()).collect();
+    assert_eq!(last, [vec![false, false], vec![true, false], vec![false, true]]);
+}
+
+#[test]
+fn layered_programs_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Overlay<Blink<bool>, On<bool>>>();
+    send_sync::<Crossfade<Pulse<RGB8>, Rainbow<RGB8>>>();
+    send_sync::<Curve>();
+    fn send<T: Send>() {}
+    send::<Driver<Recorder, VirtualClock>>();
+}
