@@ -410,3 +410,44 @@ fn layered_programs_are_send_and_sync() {
     fn send<T: Send>() {}
     send::<Driver<Recorder, VirtualClock>>();
 }
+
+/// On time, except the first wake-up at or after `stall_at`, which comes `stall` late:
+/// a machine that froze once (as in `tests/drift.rs`).
+struct StallClock {
+    now: Instant,
+    stall_at: Instant,
+    stall: Duration,
+    stalled: bool,
+}
+
+impl Clock for StallClock {
+    fn now(&self) -> Instant {
+        self.now
+    }
+    fn sleep_until(&mut self, deadline: Option<Instant>) -> Result<(), blinken::Idle> {
+        let mut deadline = deadline.ok_or(blinken::Idle)?;
+        if !self.stalled && deadline >= self.stall_at {
+            self.stalled = true;
+            deadline += self.stall;
+        }
+        self.now = self.now.max(deadline);
+        Ok(())
+    }
+}
+
+#[test]
+fn after_a_stall_the_crossfade_draws_the_blend_step_due_now_once() {
+    let clock =
+        StallClock { now: Instant::ZERO, stall_at: at_ms(100), stall: ms(500), stalled: false };
+    let fade = crossfade(on(0).color(RED), on(0).color(BLUE).timeout(ms(700)), secs(1));
+    let mut driver = Driver::new(Recorder::<RGB8>::with_len(1), clock);
+    assert_eq!(driver.run(&fade).unwrap(), at_ms(700));
+    let writes = firsts(driver.output());
+    // Steps of 20 ms until the stall; woken at 600 ms instead of 100 ms, it draws
+    // step 30 (t = 0.6) once, then goes on from step 31 (t = 0.62) on time.
+    assert_eq!(writes[..5].iter().map(|w| w.0).collect::<Vec<_>>(), [0, 20, 40, 60, 80]);
+    assert_eq!(writes[5], (600, RGB8::new(102, 0, 153)));
+    assert_eq!(writes[6], (620, RGB8::new(97, 0, 158)));
+    // The end of `to` at 700 ms ends the crossfade: black.
+    assert_eq!(writes.last(), Some(&(700, RGB8::OFF)));
+}
