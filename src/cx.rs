@@ -214,11 +214,13 @@ impl<P: Pixel> Cx<P> {
     pub fn set(&self, index: usize, value: P) {
         match self.target.get() {
             0 => self.set_frame(index, value),
-            layer => {
-                let index = self.index(index);
-                self.layers.borrow_mut().bufs[layer - 1].set(index, value);
-            }
+            layer => self.set_in_layer(layer, index, value),
         }
+    }
+
+    fn set_in_layer(&self, layer: usize, index: usize, value: P) {
+        let index = self.index(index);
+        self.layers.borrow_mut().bufs[layer - 1].set(index, value);
     }
 
     fn set_frame(&self, index: usize, value: P) {
@@ -258,7 +260,10 @@ impl<P: Pixel> Cx<P> {
     }
 
     fn pixel(&self, index: usize) -> &Cell<P> {
-        &self.pixels[self.index(index)]
+        let len = self.pixels.len();
+        self.pixels
+            .get(index)
+            .unwrap_or_else(|| panic!("LED index {index} is outside the output ({len} LEDs)"))
     }
 
     /// `index`, checked against the output's length.
