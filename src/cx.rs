@@ -192,7 +192,9 @@ impl<P: Pixel> Cx<P> {
         self.pixels.is_empty()
     }
 
-    /// The value LED `index` has in the frame being built.
+    /// The value LED `index` has in the frame being built; inside a layer (a child of
+    /// [`overlay`](crate::overlay) or [`crossfade`](crate::crossfade)), its value in
+    /// that layer.
     ///
     /// # Panics
     ///
@@ -204,8 +206,8 @@ impl<P: Pixel> Cx<P> {
         }
     }
 
-    /// Sets LED `index` to `value` in the frame; it reaches the output at the end of
-    /// this round of wake-ups.
+    /// Sets LED `index` to `value` in the frame (inside a layer, in that layer); it
+    /// reaches the output at the end of this round of wake-ups.
     ///
     /// # Panics
     ///

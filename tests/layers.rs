@@ -451,3 +451,51 @@ fn after_a_stall_the_crossfade_draws_the_blend_step_due_now_once() {
     // The end of `to` at 700 ms ends the crossfade: black.
     assert_eq!(writes.last(), Some(&(700, RGB8::OFF)));
 }
+
+/// Toggles LED 0 every `period`, `n` times, reading what it shows (the `Animation`
+/// docs' example).
+struct Toggle {
+    period: Duration,
+    n: u64,
+}
+
+impl Animation<bool> for Toggle {
+    async fn run(&self, cx: &Cx<bool>, start: Instant) -> Instant {
+        let _off = cx.off_on_drop(0);
+        for k in 1..=self.n {
+            cx.set(0, !cx.get(0));
+            cx.sleep_until(start.add_times(self.period, k)).await;
+        }
+        start.add_times(self.period, self.n)
+    }
+}
+
+#[test]
+fn a_base_that_reads_the_frame_reads_what_it_would_without_the_overlay() {
+    // LED 0 is lit before the toggle starts, so its first toggle switches it off.
+    let before = fill(0, true);
+    let toggle = Toggle { period: ms(100), n: 4 };
+    let (_, alone) = run(2, &(&before).then(&toggle));
+    let (_, layered) = run(2, &(&before).then(overlay(&toggle, on(1).timeout(ms(150)))));
+    let led0 = |r: &Recorder| -> Vec<(Instant, bool)> {
+        let mut last = None;
+        let mut out = Vec::new();
+        for s in r.steps() {
+            if last != Some(s.pixels[0]) {
+                out.push((s.at, s.pixels[0]));
+                last = Some(s.pixels[0]);
+            }
+        }
+        out
+    };
+    assert_eq!(led0(&layered), led0(&alone));
+    alone.assert_timeline(
+        "
+        0.000000 ..
+        0.100000 #.
+        0.200000 ..
+        0.300000 #.
+        0.400000 ..
+        ",
+    );
+}
