@@ -499,3 +499,41 @@ fn a_base_that_reads_the_frame_reads_what_it_would_without_the_overlay() {
         ",
     );
 }
+
+#[test]
+fn boxed_and_listed_children_draw_in_their_layers() {
+    // The top is a race of boxed children (polled through a ready set, dropped by it);
+    // the whole overlay is boxed, as a player receives it.
+    let top: Vec<BoxAnimation<bool>> =
+        vec![blink(1, ms(30)).boxed(), wait(ms(100)).boxed(), on(2).boxed()];
+    let base: Vec<BoxAnimation<bool>> =
+        vec![on(0).timeout(ms(200)).boxed(), on(1).timeout(ms(50)).boxed()];
+    // At 30 ms the blink goes off over the base's lit LED 1: no change until 50 ms.
+    let program: BoxAnimation<bool> = overlay(all(base), any(top)).boxed();
+    let (end, recorder) = run(3, &program);
+    assert_eq!(end, at_ms(200));
+    recorder.assert_timeline(
+        "
+        0.000000 ###
+        0.050000 #.#
+        0.060000 ###
+        0.090000 #.#
+        0.100000 #..
+        0.200000 ...
+        ",
+    );
+}
+
+#[test]
+fn dots_are_lit_only_with_some_brightness() {
+    let dim = Dot::new(RGB8::new(255, 0, 0), 0); // a colour at brightness 0: unlit
+    let blue = Dot::new(BLUE, 31);
+    let program = fill(0..2, blue)
+        .then(wait(ms(100)))
+        .overlay(fill(0, dim).then(fill(1, Dot::from(RED))).then(wait(ms(50))));
+    let mut driver = Driver::new(Recorder::<Dot>::with_len(2), VirtualClock::new());
+    assert_eq!(driver.run(&program).unwrap(), at_ms(100));
+    let steps = driver.output().steps();
+    assert_eq!(&*steps[0].pixels, [blue, Dot::from(RED)]);
+    assert_eq!((steps[1].at, &*steps[1].pixels), (at_ms(50), &[blue, blue][..]));
+}
