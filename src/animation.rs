@@ -5,8 +5,8 @@ use core::pin::Pin;
 use core::time::Duration;
 use std::sync::Arc;
 
-use crate::combinator::{All, Any, Forever, Repeat, Sequence, Timeout};
-use crate::{Cx, Instant, Pixel, ValidationError};
+use crate::combinator::{All, Any, Crossfade, Forever, Overlay, Repeat, Sequence, Timeout};
+use crate::{Color, Cx, Instant, Pixel, ValidationError};
 
 /// A program that lights LEDs: a **factory** of runs.
 ///
@@ -224,6 +224,25 @@ pub trait Animation<P: Pixel> {
         Self: Sized,
     {
         Timeout::new(limit, self)
+    }
+
+    /// Draws `top` over `self` while `self` keeps running; when `top` ends, `self`
+    /// shows as if untouched. Ends when `self` ends; see [`overlay`](crate::overlay).
+    fn overlay<T: Animation<P>>(self, top: T) -> Overlay<Self, T>
+    where
+        Self: Sized,
+    {
+        Overlay::new(self, top)
+    }
+
+    /// Mixes from `self` to `to` over `duration`, then runs only `to`; colour pixels
+    /// only. See [`crossfade`](crate::crossfade).
+    fn crossfade<B: Animation<P>>(self, to: B, duration: Duration) -> Crossfade<Self, B>
+    where
+        Self: Sized,
+        P: Color,
+    {
+        Crossfade::new(self, to, duration)
     }
 
     /// Erases the type, for programs built at run time: lists of mixed animations,

@@ -14,7 +14,9 @@ use crate::{Instant, Leds, Pixel};
 /// What a running animation may touch: the time, its timers and the frame buffer.
 ///
 /// The driver owns one `Cx` and lends it by shared reference to every branch of the
-/// running program, so concurrent branches write into the same frame. Writes only
+/// running program, so concurrent branches write into the same frame (the children of
+/// [`overlay`](crate::overlay) and [`crossfade`](crate::crossfade) write into layers
+/// of their own, which those combinators compose into the frame). Writes only
 /// change memory; the driver sends the frame to the output once after each round of
 /// wake-ups. At one instant, the last write to an LED wins; concurrent branches are
 /// polled in the order they are listed, so a later-listed branch writes after an
@@ -54,6 +56,10 @@ pub struct Cx<P> {
     sleeps: Cell<u64>,
     /// How many live sleeps wait for [`Instant::MAX`]: the end of the timeline.
     at_end_of_time: Cell<usize>,
+    /// Where writes go: 0 is the frame, `n` is layer `n - 1` (see [`Cx::layer`]).
+    target: Cell<usize>,
+    /// The pixel buffers of layers, kept for reuse when a layer is released.
+    layers: RefCell<Layers<P>>,
 }
 
 impl<P: Pixel> Cx<P> {
@@ -66,6 +72,8 @@ impl<P: Pixel> Cx<P> {
             dirty: RefCell::new(Vec::with_capacity(len)),
             sleeps: Cell::new(0),
             at_end_of_time: Cell::new(0),
+            target: Cell::new(0),
+            layers: RefCell::new(Layers { bufs: Vec::new(), free: Vec::new() }),
         }
     }
 
@@ -184,23 +192,40 @@ impl<P: Pixel> Cx<P> {
         self.pixels.is_empty()
     }
 
-    /// The value LED `index` has in the frame being built.
+    /// The value LED `index` has in the frame being built; inside a layer (a child of
+    /// [`overlay`](crate::overlay) or [`crossfade`](crate::crossfade)), its value in
+    /// that layer.
     ///
     /// # Panics
     ///
     /// If `index >= self.len()`.
     pub fn get(&self, index: usize) -> P {
-        self.pixel(index).get()
+        match self.target.get() {
+            0 => self.pixel(index).get(),
+            layer => self.layers.borrow().bufs[layer - 1].pixels[self.index(index)],
+        }
     }
 
-    /// Sets LED `index` to `value` in the frame; it reaches the output at the end of
-    /// this round of wake-ups.
+    /// Sets LED `index` to `value` in the frame (inside a layer, in that layer); it
+    /// reaches the output at the end of this round of wake-ups.
     ///
     /// # Panics
     ///
     /// If `index >= self.len()`; validation catches this for the crate's leaves before
     /// the program starts, so only hand-written leaves can hit it.
     pub fn set(&self, index: usize, value: P) {
+        match self.target.get() {
+            0 => self.set_frame(index, value),
+            layer => self.set_in_layer(layer, index, value),
+        }
+    }
+
+    fn set_in_layer(&self, layer: usize, index: usize, value: P) {
+        let index = self.index(index);
+        self.layers.borrow_mut().bufs[layer - 1].set(index, value);
+    }
+
+    fn set_frame(&self, index: usize, value: P) {
         let cell = self.pixel(index);
         if cell.replace(value) != value && !self.marked[index].replace(true) {
             self.dirty.borrow_mut().push(index);
@@ -243,6 +268,111 @@ impl<P: Pixel> Cx<P> {
             .unwrap_or_else(|| panic!("LED index {index} is outside the output ({len} LEDs)"))
     }
 
+    /// `index`, checked against the output's length.
+    fn index(&self, index: usize) -> usize {
+        let len = self.pixels.len();
+        assert!(index < len, "LED index {index} is outside the output ({len} LEDs)");
+        index
+    }
+
+    /// A layer: a pixel buffer of the output's length that the children of a layering
+    /// combinator ([`overlay`](crate::overlay), [`crossfade`](crate::crossfade)) draw
+    /// into while [entered](Layer::enter), and that the combinator composes into the
+    /// frame (or into its own parent layer) with [`Cx::compose`].
+    ///
+    /// It starts as a copy of what the current target shows (`Start::Copy`, so that a
+    /// child reads and changes the frame it would have seen without the layer) or all
+    /// unlit (`Start::Off`). Released layers are reused: after warm-up, making one
+    /// allocates nothing.
+    pub(crate) fn layer(&self, start: Start) -> Layer<'_, P> {
+        let target = self.target.get();
+        let mut layers = self.layers.borrow_mut();
+        let id = match layers.free.pop() {
+            Some(id) => id,
+            None => {
+                let len = self.len();
+                layers.bufs.push(LayerBuf {
+                    pixels: vec![P::OFF; len],
+                    marked: vec![false; len],
+                    dirty: Vec::with_capacity(len),
+                });
+                let n = layers.bufs.len();
+                layers.free.reserve(n);
+                n - 1
+            }
+        };
+        match (start, target) {
+            (Start::Off, _) => layers.bufs[id].pixels.fill(P::OFF),
+            (Start::Copy, 0) => {
+                for (slot, cell) in layers.bufs[id].pixels.iter_mut().zip(self.pixels.iter()) {
+                    *slot = cell.get();
+                }
+            }
+            (Start::Copy, parent) => {
+                let (from, to) = match parent - 1 < id {
+                    true => {
+                        let (low, high) = layers.bufs.split_at_mut(id);
+                        (&low[parent - 1], &mut high[0])
+                    }
+                    false => {
+                        let (low, high) = layers.bufs.split_at_mut(parent - 1);
+                        (&high[0], &mut low[id])
+                    }
+                };
+                to.pixels.copy_from_slice(&from.pixels);
+            }
+        }
+        Layer { cx: self, id: id + 1 }
+    }
+
+    /// Composes two layers into the current target: every LED changed in either since
+    /// the last call (every LED if `everything`) is set to `f(a, b)` of its values in
+    /// `a` and `b`. Clears both change lists; allocates nothing.
+    pub(crate) fn compose(
+        &self,
+        a: &Layer<'_, P>,
+        b: &Layer<'_, P>,
+        everything: bool,
+        mut f: impl FnMut(P, P) -> P,
+    ) {
+        let target = self.target.get();
+        let mut layers = self.layers.borrow_mut();
+        let (ia, ib) = (a.id - 1, b.id - 1);
+        let mut dirty_a = core::mem::take(&mut layers.bufs[ia].dirty);
+        let mut dirty_b = core::mem::take(&mut layers.bufs[ib].dirty);
+        let mut put = |layers: &mut Layers<P>, i: usize| {
+            let value = f(layers.bufs[ia].pixels[i], layers.bufs[ib].pixels[i]);
+            match target {
+                0 => self.set_frame(i, value),
+                t => layers.bufs[t - 1].set(i, value),
+            }
+        };
+        if everything {
+            for i in 0..self.len() {
+                put(&mut layers, i);
+            }
+        } else {
+            for &i in &dirty_a {
+                if !layers.bufs[ib].marked[i] {
+                    put(&mut layers, i);
+                }
+            }
+            for &i in &dirty_b {
+                put(&mut layers, i);
+            }
+        }
+        for &i in &dirty_a {
+            layers.bufs[ia].marked[i] = false;
+        }
+        for &i in &dirty_b {
+            layers.bufs[ib].marked[i] = false;
+        }
+        dirty_a.clear();
+        dirty_b.clear();
+        layers.bufs[ia].dirty = dirty_a;
+        layers.bufs[ib].dirty = dirty_b;
+    }
+
     /// Hands every LED changed since the last call to `f` with its new value; clears
     /// the change list. Values written and restored within one round are reported too
     /// (the caller compares with what the output shows).
@@ -270,6 +400,99 @@ impl<P: Pixel> Cx<P> {
     /// Whether a live sleep waits for [`Instant::MAX`], which never comes.
     pub(crate) fn waits_for_end_of_time(&self) -> bool {
         self.at_end_of_time.get() > 0
+    }
+}
+
+/// How a new layer starts; see [`Cx::layer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// A copy of what the current target shows.
+    Copy,
+    /// Every LED unlit ([`Pixel::OFF`]).
+    Off,
+}
+
+/// The layers' pixel buffers; `free` holds the indices of released ones.
+#[derive(Debug)]
+struct Layers<P> {
+    bufs: Vec<LayerBuf<P>>,
+    free: Vec<usize>,
+}
+
+/// One layer's pixels and the LEDs changed in it since it was last composed.
+#[derive(Debug)]
+struct LayerBuf<P> {
+    pixels: Vec<P>,
+    marked: Vec<bool>,
+    dirty: Vec<usize>,
+}
+
+impl<P: Pixel> LayerBuf<P> {
+    fn set(&mut self, index: usize, value: P) {
+        if core::mem::replace(&mut self.pixels[index], value) != value
+            && !core::mem::replace(&mut self.marked[index], true)
+        {
+            self.dirty.push(index);
+        }
+    }
+}
+
+/// A layer of a [`Cx`], released for reuse when dropped; see [`Cx::layer`].
+pub(crate) struct Layer<'a, P: Pixel> {
+    cx: &'a Cx<P>,
+    /// The layer's target number (its index in the buffers plus one).
+    id: usize,
+}
+
+impl<'a, P: Pixel> Layer<'a, P> {
+    /// Sends the context's writes (and reads) to this layer until the scope is dropped,
+    /// which restores the previous target (also when a panic unwinds through it).
+    pub(crate) fn enter(&self) -> Scope<'a, P> {
+        Scope { cx: self.cx, previous: self.cx.target.replace(self.id) }
+    }
+}
+
+impl<P: Pixel> Layer<'_, P> {
+    /// Switches every LED of the layer off (unlit), recording the changes for the next
+    /// [`Cx::compose`].
+    pub(crate) fn clear(&self) {
+        let mut layers = self.cx.layers.borrow_mut();
+        let buf = &mut layers.bufs[self.id - 1];
+        for i in 0..buf.pixels.len() {
+            buf.set(i, P::OFF);
+        }
+    }
+}
+
+impl<P: Pixel> Drop for Layer<'_, P> {
+    fn drop(&mut self) {
+        // Forgotten changes must not be composed by the layer's next user.
+        if let Ok(mut layers) = self.cx.layers.try_borrow_mut() {
+            let buf = &mut layers.bufs[self.id - 1];
+            for &i in &buf.dirty {
+                buf.marked[i] = false;
+            }
+            buf.dirty.clear();
+            layers.free.push(self.id - 1);
+        }
+    }
+}
+
+impl<P: Pixel> fmt::Debug for Layer<'_, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Layer").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// Writes go to a layer while this lives; see [`Layer::enter`].
+pub(crate) struct Scope<'a, P> {
+    cx: &'a Cx<P>,
+    previous: usize,
+}
+
+impl<P> Drop for Scope<'_, P> {
+    fn drop(&mut self) {
+        self.cx.target.set(self.previous);
     }
 }
 

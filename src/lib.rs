@@ -92,8 +92,10 @@ mod timer;
 pub use animation::{Animation, BoxAnimation, DynAnimation};
 pub use clock::{Clock, Idle, Interrupt, ManualClock, ManualControl, SystemClock, VirtualClock};
 pub use color::Color;
-pub use combinator::{All, Any, Cycle, Forever, Repeat, Sequence, Timeout};
-pub use combinator::{all, any, cycle, forever, repeat, sequence, timeout};
+pub use combinator::{
+    All, Any, Crossfade, Curve, Cycle, Forever, Overlay, Repeat, Sequence, Timeout,
+};
+pub use combinator::{all, any, crossfade, cycle, forever, overlay, repeat, sequence, timeout};
 pub use cx::{Cx, OffOnDrop, Sleep, Ticker};
 pub use driver::{Driver, RunEnd, RunError};
 pub use effect::{
@@ -139,15 +141,16 @@ pub use time::{Instant, LONGEST, MIN_STEP, ms, secs};
 pub mod prelude {
     pub use crate::output::{Recorder, Terminal};
     pub use crate::{
-        All, Animation, Any, Blink, BoxAnimation, Chase, Clock, Color, ColorCycle, Comet, Cx,
-        Cycle, Dot, Driver, Event, Fade, Fill, Forever, Frame, FromFn, Instant, Keyframe,
-        Keyframes, LarsonScanner, Leds, Matrix, Off, On, Output, Pixel, PlayError, PlayId, Player,
-        PlayerHandle, Press, Presses, Pulse, RGB8, Rainbow, RainbowChase, RainbowComet,
-        RainbowSparkle, Repeat, RunEnd, RunError, Sequence, Solid, Sparkle, SystemClock, Timeout,
-        Until, ValidationError, ValidationErrorKind, VirtualClock, Wait, Walk, all, any, blink,
-        chase, color_cycle, comet, cycle, fade, fill, forever, from_fn, keyframes, larson_scanner,
-        ms, off, on, press, presses, pulse, rainbow, rainbow_chase, rainbow_comet, rainbow_sparkle,
-        repeat, secs, sequence, solid, sparkle, timeout, until, wait, walk,
+        All, Animation, Any, Blink, BoxAnimation, Chase, Clock, Color, ColorCycle, Comet,
+        Crossfade, Curve, Cx, Cycle, Dot, Driver, Event, Fade, Fill, Forever, Frame, FromFn,
+        Instant, Keyframe, Keyframes, LarsonScanner, Leds, Matrix, Off, On, Output, Overlay, Pixel,
+        PlayError, PlayId, Player, PlayerHandle, Press, Presses, Pulse, RGB8, Rainbow,
+        RainbowChase, RainbowComet, RainbowSparkle, Repeat, RunEnd, RunError, Sequence, Solid,
+        Sparkle, SystemClock, Timeout, Until, ValidationError, ValidationErrorKind, VirtualClock,
+        Wait, Walk, all, any, blink, chase, color_cycle, comet, crossfade, cycle, fade, fill,
+        forever, from_fn, keyframes, larson_scanner, ms, off, on, overlay, press, presses, pulse,
+        rainbow, rainbow_chase, rainbow_comet, rainbow_sparkle, repeat, secs, sequence, solid,
+        sparkle, timeout, until, wait, walk,
     };
     pub use core::time::Duration;
 }

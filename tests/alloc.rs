@@ -63,7 +63,7 @@ static GLOBAL: Counting = Counting;
 
 /// An output that allocates nothing and reads the allocation count at the frames of a
 /// window of virtual time.
-struct Probe {
+struct Probe<P = bool> {
     len: usize,
     /// Frames at or after this instant are in the window...
     from: Instant,
@@ -77,10 +77,11 @@ struct Probe {
     frames: u64,
     /// Instant of the last frame of the window.
     last_at: Instant,
+    pixel: core::marker::PhantomData<P>,
 }
 
-impl Probe {
-    fn new(len: usize, from: Duration, to: Duration) -> Probe {
+impl<P> Probe<P> {
+    fn new(len: usize, from: Duration, to: Duration) -> Probe<P> {
         Probe {
             len,
             from: Instant::ZERO + from,
@@ -89,6 +90,7 @@ impl Probe {
             last: 0,
             frames: 0,
             last_at: Instant::ZERO,
+            pixel: core::marker::PhantomData,
         }
     }
 
@@ -98,15 +100,15 @@ impl Probe {
     }
 }
 
-impl Output for Probe {
-    type Pixel = bool;
+impl<P: Pixel> Output for Probe<P> {
+    type Pixel = P;
     type Error = Infallible;
 
     fn len(&self) -> usize {
         self.len
     }
 
-    fn write(&mut self, frame: Frame<'_, bool>) -> Result<(), Infallible> {
+    fn write(&mut self, frame: Frame<'_, P>) -> Result<(), Infallible> {
         if frame.at >= self.from && frame.at <= self.to {
             let now = allocations();
             self.first.get_or_insert(now);
@@ -120,6 +122,16 @@ impl Output for Probe {
 
 /// Plays `program` on a virtual clock until `to` and returns the probe.
 fn probe(len: usize, program: &impl Animation<bool>, from: Duration, to: Duration) -> Probe {
+    probe_of(len, program, from, to)
+}
+
+/// [`probe`] for any pixel type.
+fn probe_of<P: Pixel>(
+    len: usize,
+    program: &impl Animation<P>,
+    from: Duration,
+    to: Duration,
+) -> Probe<P> {
     let mut driver = Driver::new(Probe::new(len, from, to), VirtualClock::new());
     driver.run_for(program, to).expect("the program plays");
     driver.into_output()
@@ -158,4 +170,26 @@ fn a_thousand_concurrent_blinks_allocate_nothing_per_frame() {
     let probe = probe(1000, &all(blinks), ms(100), ms(600));
     assert!(probe.frames > 100_000, "the window saw {} frames", probe.frames);
     assert_eq!(probe.allocated(), 0, "allocations in 0.5 s of 1000 blinks");
+}
+
+#[test]
+fn overlays_allocate_nothing_per_frame_nor_per_pass_after_warm_up() {
+    // Every 2 s a fresh overlay (and one nested in its top) makes its layers: the
+    // buffers of the first pass are reused, so a minute allocates nothing.
+    let top = overlay(blink(3..6, ms(30)), blink(4, ms(7))).timeout(ms(700));
+    let program = overlay(cycle(0..25, ms(10)), top).timeout(secs(2)).forever();
+    let probe = probe(25, &program, secs(10), secs(70));
+    assert!(probe.frames > 5_000, "the window saw {} frames", probe.frames);
+    assert_eq!(probe.allocated(), 0, "allocations in 60 s of overlays");
+}
+
+#[test]
+fn crossfades_allocate_nothing_per_frame_nor_per_pass_after_warm_up() {
+    let (red, blue) = (RGB8::new(255, 0, 0), RGB8::new(0, 0, 255));
+    let from = blink(0..25, ms(40)).color(red);
+    let to = pulse(0..25, ms(20), blue).period(secs(1));
+    let program = crossfade(from, to, ms(500)).curve(Curve::EaseInOut).timeout(secs(2)).forever();
+    let probe = probe_of::<RGB8>(25, &program, secs(10), secs(70));
+    assert!(probe.frames > 2_000, "the window saw {} frames", probe.frames);
+    assert_eq!(probe.allocated(), 0, "allocations in 60 s of crossfades");
 }
