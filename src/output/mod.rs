@@ -1,5 +1,6 @@
 //! Where frames go: the [`Output`] trait and the in-memory backends.
 
+pub mod adapter;
 pub mod apa102;
 #[cfg(feature = "gpiocdev")]
 mod gpio_cdev;
