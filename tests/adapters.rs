@@ -1,7 +1,5 @@
 //! Output adapters: brightness, gamma and the power limit, exactly, alone and composed.
 
-use std::convert::Infallible;
-
 use blinken::output::adapter::{Brightness, BrightnessHandle, Gamma, PowerLimit};
 use blinken::output::{Frame, Recorder};
 use blinken::prelude::*;
@@ -263,12 +261,4 @@ fn clear_goes_to_the_wrapped_output_and_the_next_write_is_whole() {
     assert_eq!(chain.inner().inner().writes[1].1, [0, 1]);
     let spy: Spy<RGB8> = chain.into_inner().into_inner();
     assert_eq!(spy.writes.len(), 2);
-}
-
-#[test]
-fn adapters_and_their_handle_can_move_to_a_player_thread() {
-    fn send_sync<T: Send + Sync>() {}
-    send_sync::<BrightnessHandle>();
-    send_sync::<Brightness<Gamma<PowerLimit<Recorder<RGB8>>>>>();
-    let _ = Infallible::clone;
 }
