@@ -9,7 +9,7 @@
 //! Options: `--spi PATH` (feature `spidev`), `--pixel-order RGB|RBG|GRB|GBR|BRG|BGR`
 //! (default BGR), `--brightness 0..1` (default 1; the simulator shows it too),
 //! `--hz CLOCK` (default 4 MHz), `--leds N` (default 11), `--record SECONDS`,
-//! `--for SECONDS`.
+//! `--svg FILE`, `--png FILE` (feature `png`), `--for SECONDS`.
 
 mod common;
 
@@ -71,8 +71,7 @@ fn options(args: &common::Args) -> Result<Options, String> {
 
 fn run(args: &common::Args, options: Options) -> Result<(), Box<dyn Error>> {
     let program = chase(options.leds);
-    if let Some(window) = args.record {
-        common::print(&common::record(&program, options.leds, window)?)?;
+    if common::record_and_draw(&program, options.leds, args)? {
         return Ok(());
     }
     match options.spi {
@@ -106,7 +105,8 @@ fn run(args: &common::Args, options: Options) -> Result<(), Box<dyn Error>> {
 }
 
 const USAGE: &str = "options: [--spi PATH] [--pixel-order RGB|RBG|GRB|GBR|BRG|BGR] \
-    [--brightness 0..1] [--hz CLOCK] [--leds N] [--record SECONDS] [--for SECONDS]";
+    [--brightness 0..1] [--hz CLOCK] [--leds N] [--record SECONDS] [--svg FILE] [--png FILE] \
+    [--for SECONDS]";
 
 fn main() -> ExitCode {
     let args =

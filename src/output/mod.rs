@@ -4,6 +4,7 @@ pub mod adapter;
 pub mod apa102;
 #[cfg(feature = "gpiocdev")]
 mod gpio_cdev;
+mod picture;
 #[cfg(feature = "embedded-hal")]
 mod pins;
 mod recorder;
@@ -15,6 +16,7 @@ mod terminal;
 
 #[cfg(feature = "gpiocdev")]
 pub use gpio_cdev::*;
+pub use picture::Picture;
 #[cfg(feature = "embedded-hal")]
 pub use pins::*;
 pub use recorder::{Recorder, Step};
