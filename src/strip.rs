@@ -12,7 +12,9 @@ use crate::Leds;
 /// positions in that order, so it runs on any part of a strip, backwards on a
 /// [`reversed`](Leds::reversed) part, from any LED of a [`rotated`](Leds::rotated)
 /// one, and two effects side by side share one strip under [`all`](crate::all).
-/// (Serpentine grids are [`Matrix::serpentine`](crate::Matrix::serpentine).)
+/// (Serpentine grids are [`Matrix::serpentine`](crate::Matrix::serpentine); a
+/// mirrored segment, one position shown on two LEDs, is the output adapter
+/// [`Mirror`](crate::output::adapter::Mirror).)
 ///
 /// # Panics
 ///

@@ -116,3 +116,69 @@ fn a_serpentine_panel_runs_effects_along_its_rows() {
         rec.steps().iter().filter_map(|s| s.pixels.iter().position(|p| *p != RGB8::OFF)).collect();
     assert_eq!(lit, [5, 4, 3]);
 }
+
+#[test]
+fn a_mirrored_comet_and_a_rainbow_share_one_strip() {
+    use blinken::output::adapter::Mirror;
+    // LEDs 0..6 mirrored (the comet draws on 0..3, 5..3 show it reversed), the rainbow
+    // on 6..10.
+    let mirror = Mirror::new(Recorder::<RGB8>::with_len(10), 0..6);
+    let program = all((
+        comet(mirror.source(), ms(100), RED).tail_length(2),
+        rainbow(Strip::new(10).segment(6..), ms(70)).period(secs(1)),
+    ));
+    let mut driver = Driver::new(mirror, VirtualClock::new());
+    driver.run_for(&program, ms(1000)).unwrap();
+    let shared = driver.into_output().into_inner();
+
+    let comet_rec = record(3, &comet(0..3, ms(100), RED).tail_length(2), ms(1000));
+    let rainbow_rec = record(4, &rainbow(0..4, ms(70)).period(secs(1)), ms(1000));
+    assert!(shared.steps().len() > 10);
+    for step in shared.steps() {
+        let half = at(&comet_rec, step.at);
+        let mut expected = half.clone();
+        expected.extend(half.iter().rev());
+        expected.extend(at(&rainbow_rec, step.at));
+        assert_eq!(step.pixels.to_vec(), expected, "at {:?}", step.at);
+    }
+}
+
+#[test]
+fn a_mirror_passes_on_exactly_the_leds_that_changed() {
+    use blinken::output::Frame;
+    use blinken::output::adapter::Mirror;
+
+    #[derive(Debug, Default)]
+    struct Changes(usize, Vec<Vec<usize>>);
+    impl Output for Changes {
+        type Pixel = bool;
+        type Error = std::convert::Infallible;
+        fn len(&self) -> usize {
+            self.0
+        }
+        fn write(&mut self, frame: Frame<'_, bool>) -> Result<(), Self::Error> {
+            self.1.push(frame.changed.to_vec());
+            Ok(())
+        }
+    }
+    let mut mirror = Mirror::new(Changes(7, Vec::new()), 1..6); // 1, 2 onto 5, 4; 3 alone
+    assert_eq!(mirror.source().as_slice(), &[1, 2, 3]);
+    let f = |pixels: &[bool; 7], changed: &[usize]| (pixels.to_owned(), changed.to_owned());
+    let frames = [
+        f(&[false; 7], &[0, 1, 2, 3, 4, 5, 6]),
+        f(&[false, true, false, false, false, false, false], &[1]),
+        f(&[false, true, false, true, false, false, true], &[3, 6]),
+        // Writing into the mirrored half changes nothing: the mirror wins.
+        f(&[false, true, false, true, true, false, true], &[4]),
+    ];
+    for (pixels, changed) in &frames {
+        mirror.write(Frame { pixels, changed, at: Instant::ZERO }).unwrap();
+    }
+    assert_eq!(mirror.inner().1, [vec![0, 1, 2, 3, 4, 5, 6], vec![1, 5], vec![3, 6]]);
+}
+
+#[test]
+#[should_panic(expected = "the mirrored range 2..9 is not within the output of 8 LEDs")]
+fn a_mirror_beyond_the_output_panics_naming_it() {
+    let _ = blinken::output::adapter::Mirror::new(Recorder::new(8), 2..9);
+}

@@ -1,5 +1,6 @@
 //! Output adapters: brightness, gamma correction and a power limiter that wrap any
-//! colour [`Output`](super::Output) and compose.
+//! colour [`Output`](super::Output) and compose, and [`Mirror`], which mirrors a
+//! segment of any output.
 //!
 //! Each adapter is an `Output` itself, so they nest. The frame goes from the outermost
 //! adapter inwards, so the order of application is the order of wrapping, outside in:
@@ -31,8 +32,10 @@
 mod brightness;
 mod buffer;
 mod gamma;
+mod mirror;
 mod power;
 
 pub use brightness::{Brightness, BrightnessHandle};
 pub use gamma::Gamma;
+pub use mirror::Mirror;
 pub use power::PowerLimit;
