@@ -46,15 +46,12 @@ fn main() -> ExitCode {
             return common::usage_with(
                 "button",
                 &message,
-                "options: [--record SECONDS] [--button CHIP:LINE]",
+                "options: [--record SECONDS] [--svg FILE] [--png FILE] [--button CHIP:LINE]",
             );
         }
     };
     let button = args.extra.iter().find(|(flag, _)| flag == "--button").map(|(_, v)| v.clone());
-    let result = match args.record {
-        Some(window) => record(window),
-        None => play(button),
-    };
+    let result = if args.records() { record(&args) } else { play(button) };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => common::report(&*error),
@@ -62,7 +59,7 @@ fn main() -> ExitCode {
 }
 
 /// The program waits for a scripted button: exact on the virtual clock.
-fn record(window: Duration) -> Result<(), Box<dyn Error>> {
+fn record(args: &common::Args) -> Result<(), Box<dyn Error>> {
     let at = |s: u64| Instant::ZERO + secs(s);
     let button = Input::scripted(
         [1, 2, 3, 4, 5]
@@ -70,7 +67,7 @@ fn record(window: Duration) -> Result<(), Box<dyn Error>> {
             .flat_map(|s| [(at(s), EdgeKind::Press), (at(s) + ms(80), EdgeKind::Release)]),
     );
     let program = sequence(presets().map(|demo| until(&button, demo())));
-    common::print(&common::record(&program, 25, window)?)?;
+    common::record_and_draw(&program, 25, args)?;
     Ok(())
 }
 

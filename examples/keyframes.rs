@@ -43,6 +43,7 @@ mod example {
 
     const USAGE: &str = "options: [--file PATH] [--spi PATH] \
         [--pixel-order RGB|RBG|GRB|GBR|BRG|BGR] [--hz CLOCK] [--leds N] [--record SECONDS] \
+        [--svg FILE] [--png FILE] \
         [--for SECONDS]";
 
     struct Options {
@@ -103,10 +104,10 @@ mod example {
             None => "looping forever".to_owned(),
             Some(n) => format!("{n} play(s)"),
         };
-        if let Some(window) = args.record {
+        if args.records() {
             let program = animation.keyframes::<Dot>()?;
             Animation::<Dot>::validate(&program, options.leds)?;
-            print!("{}", common::record(&program, options.leds, window)?);
+            common::record_and_draw(&program, options.leds, args)?;
             return Ok(());
         }
         eprintln!("keyframes: {} frames, {plays}", animation.frames.len());

@@ -35,6 +35,49 @@ impl Leds {
         &self.0
     }
 
+    /// The same LEDs in the opposite order: an effect over them runs backwards.
+    ///
+    /// ```
+    /// use blinken::Leds;
+    ///
+    /// assert_eq!(Leds::from(2..5).reversed().as_slice(), &[4, 3, 2]);
+    /// ```
+    #[must_use]
+    pub fn reversed(&self) -> Leds {
+        self.0.iter().rev().copied().collect()
+    }
+
+    /// The same LEDs starting at position `k` and wrapping round (a ring whose first
+    /// LED is the `k`-th of these; `k` is taken modulo the length).
+    ///
+    /// ```
+    /// use blinken::Leds;
+    ///
+    /// assert_eq!(Leds::from(0..5).rotated(2).as_slice(), &[2, 3, 4, 0, 1]);
+    /// assert_eq!(Leds::from(0..5).rotated(7).as_slice(), &[2, 3, 4, 0, 1]);
+    /// assert_eq!(Leds::none().rotated(3).as_slice(), &[] as &[usize]);
+    /// ```
+    #[must_use]
+    pub fn rotated(&self, k: usize) -> Leds {
+        if self.0.is_empty() {
+            return Leds::none();
+        }
+        let k = k % self.0.len();
+        self.0[k..].iter().chain(&self.0[..k]).copied().collect()
+    }
+
+    /// These LEDs followed by `other`'s: one path over two parts.
+    ///
+    /// ```
+    /// use blinken::Leds;
+    ///
+    /// assert_eq!(Leds::from(0..2).chain(&Leds::from([9, 8])).as_slice(), &[0, 1, 9, 8]);
+    /// ```
+    #[must_use]
+    pub fn chain(&self, other: &Leds) -> Leds {
+        self.0.iter().chain(other.iter()).copied().collect()
+    }
+
     /// Checks every index against an output of `len` LEDs; the error names the part.
     ///
     /// # Errors

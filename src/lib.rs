@@ -86,6 +86,7 @@ mod player;
 #[cfg(feature = "spec")]
 #[cfg_attr(docsrs, doc(cfg(feature = "spec")))]
 pub mod spec;
+mod strip;
 mod time;
 mod timer;
 
@@ -119,6 +120,7 @@ pub use player::{
     Event, Events, PlayError, PlayId, Player, PlayerHandle, Playing, ShutdownError, StopReason,
     WaitError,
 };
+pub use strip::Strip;
 pub use time::{Instant, LONGEST, MIN_STEP, ms, secs};
 
 /// The vocabulary of writing and playing programs: `use blinken::prelude::*;`.

@@ -65,6 +65,7 @@ static GLOBAL: Counting = Counting;
 /// window of virtual time.
 struct Probe<P = bool> {
     len: usize,
+    _pixel: std::marker::PhantomData<P>,
     /// Frames at or after this instant are in the window...
     from: Instant,
     /// ...and at or before this one.
@@ -84,6 +85,7 @@ impl<P> Probe<P> {
     fn new(len: usize, from: Duration, to: Duration) -> Probe<P> {
         Probe {
             len,
+            _pixel: std::marker::PhantomData,
             from: Instant::ZERO + from,
             to: Instant::ZERO + to,
             first: None,
@@ -192,4 +194,27 @@ fn crossfades_allocate_nothing_per_frame_nor_per_pass_after_warm_up() {
     let probe = probe_of::<RGB8>(25, &program, secs(10), secs(70));
     assert!(probe.frames > 2_000, "the window saw {} frames", probe.frames);
     assert_eq!(probe.allocated(), 0, "allocations in 60 s of crossfades");
+}
+
+#[test]
+fn brightness_gamma_and_power_limit_allocate_nothing_per_frame() {
+    use blinken::output::adapter::{Brightness, BrightnessHandle, Gamma, PowerLimit};
+    // A rainbow over 60 LEDs draws ~1.8 A; a 1 A budget scales every frame (a new
+    // scale each time, so every frame is sent whole), and the level changes halfway.
+    let level = BrightnessHandle::new(200);
+    let strip = PowerLimit::new(Probe::<RGB8>::new(60, ms(500), secs(3)), 1000);
+    let chain = Brightness::with_handle(Gamma::new(strip, 2.8), level.clone());
+    let dimmer = level.clone();
+    let dim_at_1_5_s = from_fn(async move |cx: &Cx<RGB8>, start: Instant| {
+        let end = cx.sleep_until(start + ms(1500)).await;
+        dimmer.set(100);
+        end
+    });
+    let program = all((rainbow(0..60, ms(10)).period(secs(1)), dim_at_1_5_s));
+    let mut driver = Driver::new(chain, VirtualClock::new());
+    driver.run_for(&program, secs(3)).expect("the rainbow plays");
+    assert_eq!(level.get(), 100);
+    let probe = driver.output().inner().inner().inner();
+    assert!(probe.frames >= 150, "the window saw {} frames", probe.frames);
+    assert_eq!(probe.allocated(), 0, "allocations in 2.5 s of an adapted rainbow");
 }

@@ -27,6 +27,7 @@ fn programs_are_send_and_sync() {
     send::<BoxAnimation<bool>>();
     send_sync::<Leds>();
     send_sync::<Matrix>();
+    send_sync::<Strip>();
     send_sync::<ValidationError>();
     send_sync::<RunError<std::io::Error>>();
     send_sync::<Instant>();
@@ -38,6 +39,13 @@ fn drivers_and_outputs_move_between_threads() {
     send::<Driver<Recorder, VirtualClock>>();
     send::<Driver<Recorder<RGB8>, SystemClock>>();
     send_sync::<Recorder>();
+    send_sync::<blinken::output::adapter::BrightnessHandle>();
+    send_sync::<
+        blinken::output::adapter::Brightness<
+            blinken::output::adapter::Gamma<blinken::output::adapter::PowerLimit<Recorder<RGB8>>>,
+        >,
+    >();
+    unpin::<blinken::output::adapter::Brightness<Recorder<RGB8>>>();
     send_sync::<SystemClock>();
     send_sync::<Interrupt>();
     send_sync::<Frame<'static, bool>>();

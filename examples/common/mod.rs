@@ -1,12 +1,16 @@
 //! What every talk example shares: the command line, choosing the output, playing.
 //!
 //! ```text
-//! EXAMPLE [--record SECONDS] [--for SECONDS] [--terminal | --chip PATH | --rppal]
+//! EXAMPLE [--record SECONDS] [--svg FILE] [--png FILE] [--for SECONDS]
+//!         [--terminal | --chip PATH | --rppal]
 //! ```
 //!
 //! - `--record SECONDS`: play on the virtual clock for that long and print the
 //!   timeline, one line per instant at which the LEDs changed:
 //!   `<seconds, 6 decimals> <25 chars, row-major, # on . off>`.
+//! - `--svg FILE`, `--png FILE`: play on the virtual clock (for `--record`'s seconds,
+//!   10 by default) and draw the timeline as a picture ([`blinken::output::Picture`]):
+//!   one row per LED, time along x. PNG needs the feature `png`.
 //! - `--for SECONDS`: stop after that long (default: until the program ends, or Ctrl-C).
 //! - `--terminal`: the terminal simulator (the default when there is no GPIO chip).
 //! - `--chip PATH`: GPIO lines of the talk's board on that chip (feature `gpiocdev`;
@@ -27,8 +31,11 @@ use std::time::Duration;
 use blinken::prelude::*;
 use blinken::{Event, Player, ShutdownError};
 
-pub const USAGE: &str =
-    "options: [--record SECONDS] [--for SECONDS] [--terminal | --chip PATH | --rppal]";
+pub const USAGE: &str = "options: [--record SECONDS] [--svg FILE] [--png FILE] [--for SECONDS] \
+    [--terminal | --chip PATH | --rppal]";
+
+/// How long `--svg`/`--png` record without `--record`.
+pub const PICTURE_WINDOW: Duration = Duration::from_secs(10);
 
 /// Where to play.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +48,10 @@ pub enum Target {
 #[derive(Debug, Default)]
 pub struct Args {
     pub record: Option<Duration>,
+    /// `--svg FILE`.
+    pub svg: Option<String>,
+    /// `--png FILE`.
+    pub png: Option<String>,
     pub play_for: Option<Duration>,
     pub target: Option<Target>,
     /// Options an example handles itself: `(name, value)`.
@@ -66,6 +77,12 @@ impl Args {
             match arg.as_str() {
                 "--record" => args.record = Some(seconds("--record", it.next())?),
                 "--for" => args.play_for = Some(seconds("--for", it.next())?),
+                "--svg" => {
+                    args.svg = Some(it.next().ok_or("--svg needs a file, e.g. --svg smiley.svg")?);
+                }
+                "--png" => {
+                    args.png = Some(it.next().ok_or("--png needs a file, e.g. --png smiley.png")?);
+                }
                 "--terminal" => args.set_target(Target::Terminal)?,
                 "--rppal" => args.set_target(Target::Rppal)?,
                 "--chip" => {
@@ -94,6 +111,11 @@ impl Args {
                 Ok(())
             }
         }
+    }
+
+    /// Whether `--record`, `--svg` or `--png` asks for a recording on the virtual clock.
+    pub fn records(&self) -> bool {
+        self.record.is_some() || self.svg.is_some() || self.png.is_some()
     }
 
     /// Refuses options nobody handled.
@@ -199,8 +221,7 @@ fn run(
     args: &Args,
 ) -> Result<(), Box<dyn Error>> {
     let board = Matrix::talk();
-    if let Some(window) = args.record {
-        print(&record(&program, board.len(), window)?)?;
+    if record_and_draw(&program, board.len(), args)? {
         return Ok(());
     }
     let target = match &args.target {
@@ -256,6 +277,55 @@ pub fn hint_if_not_a_terminal(name: &str) {
             "{name}: standard output is not a terminal; `--record SECONDS` prints a plain timeline"
         );
     }
+}
+
+/// `--record`, `--svg`, `--png`: plays `program` on `len` LEDs on the virtual clock,
+/// prints the timeline (`--record`) and writes the pictures. Returns whether any was
+/// asked for (then the example is done).
+pub fn record_and_draw<P: Pixel + blinken::output::Shade>(
+    program: &impl Animation<P>,
+    len: usize,
+    args: &Args,
+) -> Result<bool, Box<dyn Error>> {
+    if !args.records() {
+        return Ok(false);
+    }
+    let window = args.record.unwrap_or(PICTURE_WINDOW);
+    let mut driver = Driver::new(Recorder::<P>::with_len(len), VirtualClock::new());
+    driver.run_for(program, window)?;
+    let recorder = driver.output();
+    let picture = blinken::output::Picture::new(recorder).until(window);
+    if let Some(path) = &args.svg {
+        std::fs::write(path, picture.svg())
+            .map_err(|e| Failed::because(format!("could not write {path}"), e))?;
+    }
+    if let Some(path) = &args.png {
+        write_png(&picture, path)?;
+    }
+    if args.record.is_some() {
+        print(&recorder.render())?;
+    }
+    Ok(true)
+}
+
+#[cfg(feature = "png")]
+fn write_png<P: Pixel + blinken::output::Shade>(
+    picture: &blinken::output::Picture<'_, P>,
+    path: &str,
+) -> Result<(), Failed> {
+    let file = std::fs::File::create(path)
+        .map_err(|e| Failed::because(format!("could not create {path}"), e))?;
+    picture
+        .write_png(std::io::BufWriter::new(file))
+        .map_err(|e| Failed::because(format!("could not write {path}"), e))
+}
+
+#[cfg(not(feature = "png"))]
+fn write_png<P: Pixel + blinken::output::Shade>(
+    _picture: &blinken::output::Picture<'_, P>,
+    path: &str,
+) -> Result<(), Failed> {
+    Err(Failed::new(format!("--png {path} needs a build with `--features png`")))
 }
 
 /// Plays `program` on the virtual clock for `window`; returns the timeline text.

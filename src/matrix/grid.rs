@@ -86,6 +86,35 @@ impl Matrix {
         Ok(Matrix { rows, cols, cells: indices.into(), lines: None })
     }
 
+    /// A `rows × cols` grid on one strip folded back and forth (a serpentine, or
+    /// "zigzag", as most LED panels are wired): row 0 runs left to right from index 0,
+    /// row 1 right to left, and so on.
+    ///
+    /// # Panics
+    ///
+    /// When `rows × cols` overflows `usize`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use blinken::Matrix;
+    ///
+    /// let m = Matrix::serpentine(3, 4);
+    /// assert_eq!(m.to_string(), " 0  1  2  3\n 7  6  5  4\n 8  9 10 11\n");
+    /// assert_eq!(m.row(1).as_slice(), &[7, 6, 5, 4]); // left to right on the panel
+    /// assert_eq!(m.col(0).as_slice(), &[0, 7, 8]);
+    /// ```
+    pub fn serpentine(rows: usize, cols: usize) -> Matrix {
+        let count = cell_count(rows, cols);
+        let cells = (0..count)
+            .map(|cell| {
+                let (row, col) = (cell / cols, cell % cols);
+                if row % 2 == 0 { cell } else { row * cols + (cols - 1 - col) }
+            })
+            .collect();
+        Matrix { rows, cols, cells, lines: None }
+    }
+
     /// How many rows.
     pub fn rows(&self) -> usize {
         self.rows

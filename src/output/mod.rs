@@ -1,8 +1,10 @@
 //! Where frames go: the [`Output`] trait and the in-memory backends.
 
+pub mod adapter;
 pub mod apa102;
 #[cfg(feature = "gpiocdev")]
 mod gpio_cdev;
+mod picture;
 #[cfg(feature = "embedded-hal")]
 mod pins;
 mod recorder;
@@ -14,6 +16,7 @@ mod terminal;
 
 #[cfg(feature = "gpiocdev")]
 pub use gpio_cdev::*;
+pub use picture::Picture;
 #[cfg(feature = "embedded-hal")]
 pub use pins::*;
 pub use recorder::{Recorder, Step};

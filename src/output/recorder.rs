@@ -3,7 +3,7 @@
 use core::convert::Infallible;
 use core::fmt::{self, Write as _};
 
-use super::{Frame, Output};
+use super::{Frame, Output, Shade};
 use crate::{Instant, Pixel};
 
 /// An [`Output`] that records every frame it is sent: the exact timeline of a program.
@@ -71,11 +71,44 @@ impl<P: Pixel> Recorder<P> {
     /// The timeline as text, one line per write: the seconds since the first write
     /// with six decimals, a space, then one character per LED, `#` on and `.` off.
     pub fn render(&self) -> String {
+        self.render_with(|p| if p.is_on() { '#' } else { '.' })
+    }
+
+    /// The timeline as text with one character per LED chosen by `glyph` (as
+    /// embedded-graphics' `MockDisplay` draws colours as letters); the lines as
+    /// [`Recorder::render`] prints them.
+    ///
+    /// ```
+    /// use blinken::prelude::*;
+    ///
+    /// let (red, blue) = (RGB8::new(255, 0, 0), RGB8::new(0, 0, 255));
+    /// let mut driver = Driver::new(Recorder::<RGB8>::with_len(3), VirtualClock::new());
+    /// driver.run(&fill(0, red).then(on(2).color(blue).timeout(ms(100)))).unwrap();
+    /// let glyph = |p: &RGB8| match (p.r, p.g, p.b) {
+    ///     (0, 0, 0) => '.',
+    ///     (_, 0, 0) => 'R',
+    ///     (0, 0, _) => 'B',
+    ///     _ => '?',
+    /// };
+    /// assert_eq!(driver.output().render_with(glyph), "0.000000 R.B\n0.100000 R..\n");
+    /// ```
+    pub fn render_with(&self, glyph: impl Fn(&P) -> char) -> String {
+        self.render_pixels("", |out, p| out.push(glyph(p)))
+    }
+
+    /// One line per step: the time, a space, then each pixel drawn by `pixel`, with
+    /// `gap` between two pixels.
+    fn render_pixels(&self, gap: &str, mut pixel: impl FnMut(&mut String, &P)) -> String {
         let mut out = String::new();
         let origin = self.steps.first().map_or(Instant::ZERO, |s| s.at);
         for step in &self.steps {
             let _ = write!(out, "{} ", Instant::from_nanos((step.at - origin).as_nanos() as u64));
-            out.extend(step.pixels.iter().map(|p| if p.is_on() { '#' } else { '.' }));
+            for (i, p) in step.pixels.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(gap);
+                }
+                pixel(&mut out, p);
+            }
             out.push('\n');
         }
         out
@@ -92,36 +125,94 @@ impl<P: Pixel> Recorder<P> {
     /// When the timelines differ, naming the first differing line.
     #[track_caller]
     pub fn assert_timeline(&self, expected: &str) {
-        let normalize = |text: &str| -> Vec<String> {
-            text.lines()
-                .filter_map(|line| {
-                    let line = line.trim();
-                    let (time, pixels) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-                    let time = time.strip_prefix("t=").unwrap_or(time);
-                    (!line.is_empty()).then(|| {
-                        let pixels: String = pixels.split_whitespace().collect();
-                        format!("{time} {pixels}")
-                    })
+        assert_same(&self.render(), expected);
+    }
+
+    /// [`Recorder::assert_timeline`] for timelines drawn by
+    /// [`Recorder::render_with`] with `glyph`.
+    ///
+    /// # Panics
+    ///
+    /// When the timelines differ, naming the first differing line.
+    #[track_caller]
+    pub fn assert_timeline_with(&self, glyph: impl Fn(&P) -> char, expected: &str) {
+        assert_same(&self.render_with(glyph), expected);
+    }
+}
+
+impl<P: Pixel + Shade> Recorder<P> {
+    /// The timeline with every LED as the six hex digits of the light it gives
+    /// ([`Shade::rgb`]: an [`RGB8`](crate::RGB8) itself, a [`Dot`](crate::Dot) dimmed
+    /// by its 5-bit brightness), `000000` when dark; LEDs separated by a space.
+    ///
+    /// ```
+    /// use blinken::prelude::*;
+    ///
+    /// let mut driver = Driver::new(Recorder::<RGB8>::with_len(2), VirtualClock::new());
+    /// driver.run(&on(1).color(RGB8::new(255, 128, 0)).timeout(ms(250))).unwrap();
+    /// assert_eq!(
+    ///     driver.output().render_hex(),
+    ///     "0.000000 000000 ff8000\n0.250000 000000 000000\n",
+    /// );
+    /// driver.output().assert_hex_timeline("
+    ///     0.000000 000000 FF8000
+    ///     0.250000 000000 000000
+    /// ");
+    /// ```
+    pub fn render_hex(&self) -> String {
+        self.render_pixels(" ", |out, p| {
+            let c = if p.is_on() { p.rgb() } else { crate::RGB8::new(0, 0, 0) };
+            let _ = write!(out, "{:02x}{:02x}{:02x}", c.r, c.g, c.b);
+        })
+    }
+
+    /// Panics with both timelines unless the recording matches `expected`, written as
+    /// [`Recorder::render_hex`] prints it (hex digits in either case; blank lines,
+    /// indentation and whitespace between pixels ignored).
+    ///
+    /// # Panics
+    ///
+    /// When the timelines differ, naming the first differing line.
+    #[track_caller]
+    pub fn assert_hex_timeline(&self, expected: &str) {
+        assert_same(&self.render_hex(), &expected.to_ascii_lowercase());
+    }
+}
+
+/// Panics with both timelines unless `actual` and `expected` are the same timeline:
+/// lines compared after trimming, `t=` dropped from times, whitespace between pixels
+/// dropped, blank lines ignored.
+#[track_caller]
+fn assert_same(actual: &str, expected: &str) {
+    let normalize = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|line| {
+                let line = line.trim();
+                let (time, pixels) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+                let time = time.strip_prefix("t=").unwrap_or(time);
+                (!line.is_empty()).then(|| {
+                    let pixels: String = pixels.split_whitespace().collect();
+                    format!("{time} {pixels}")
                 })
-                .collect()
-        };
-        let actual = normalize(&self.render());
-        let expected = normalize(expected);
-        if actual != expected {
-            let first = actual
-                .iter()
-                .zip(&expected)
-                .position(|(a, e)| a != e)
-                .unwrap_or(actual.len().min(expected.len()));
-            panic!(
-                "timeline differs at line {}\n--- expected ({} lines)\n{}\n--- actual ({} lines)\n{}",
-                first + 1,
-                expected.len(),
-                expected.join("\n"),
-                actual.len(),
-                actual.join("\n"),
-            );
-        }
+            })
+            .collect()
+    };
+    let actual = normalize(actual);
+    let expected = normalize(expected);
+    if actual != expected {
+        let first = actual
+            .iter()
+            .zip(&expected)
+            .position(|(a, e)| a != e)
+            .unwrap_or(actual.len().min(expected.len()));
+        panic!(
+            "timeline differs at line {}\n--- expected ({} lines)\n{}\n--- actual ({} lines)\n{}",
+            first + 1,
+            expected.len(),
+            expected.join("\n"),
+            actual.len(),
+            actual.join("\n"),
+        );
     }
 }
 
