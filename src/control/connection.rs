@@ -67,13 +67,37 @@ impl<S: Read + Write> Connection<S> {
     /// [`ControlError::Auth`] for a wrong key (the peer is told `#FAILURE#`), and the
     /// I/O and framing errors of [`Connection::recv_bytes`].
     pub fn accept(stream: S, key: &[u8], max_message: usize) -> Result<Self, ControlError> {
+        let (mut handshake, first) = ServerHandshake::new(key, random()?);
+        Connection::handshake(stream, Some(first), |m| handshake.receive(m), max_message)
+    }
+
+    /// The client's side of the handshake (`Client(address, authkey=key)`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Connection::accept`].
+    pub fn connect(stream: S, key: &[u8], max_message: usize) -> Result<Self, ControlError> {
+        let mut handshake = ClientHandshake::new(key, random()?);
+        Connection::handshake(stream, None, |m| handshake.receive(m), max_message)
+    }
+
+    /// Runs either side's handshake: sends `first` if given, then answers every
+    /// message with what `receive` says until it is done or fails. Only handshake-sized
+    /// messages are read until then; `max_message` applies afterwards.
+    fn handshake(
+        stream: S,
+        first: Option<Vec<u8>>,
+        mut receive: impl FnMut(&[u8]) -> Step,
+        max_message: usize,
+    ) -> Result<Self, ControlError> {
         let mut connection =
             Connection { stream, decoder: Decoder::new(auth::MAX_HANDSHAKE_MESSAGE) };
-        let (mut handshake, first) = ServerHandshake::new(key, random()?);
-        connection.send_bytes(&first)?;
+        if let Some(first) = first {
+            connection.send_bytes(&first)?;
+        }
         loop {
             let incoming = connection.recv_bytes()?;
-            match handshake.receive(&incoming) {
+            match receive(&incoming) {
                 Step::Send(message) => connection.send_bytes(&message)?,
                 Step::Done(message) => {
                     if let Some(message) = message {
@@ -84,37 +108,6 @@ impl<S: Read + Write> Connection<S> {
                 Step::Fail(message, error) => {
                     if let Some(message) = message {
                         // Best effort: the peer learns why; the error is ours to report.
-                        let _ = connection.send_bytes(&message);
-                    }
-                    return Err(error.into());
-                }
-            }
-        }
-        connection.decoder = Decoder::new(max_message);
-        Ok(connection)
-    }
-
-    /// The client's side of the handshake (`Client(address, authkey=key)`).
-    ///
-    /// # Errors
-    ///
-    /// As [`Connection::accept`].
-    pub fn connect(stream: S, key: &[u8], max_message: usize) -> Result<Self, ControlError> {
-        let mut connection =
-            Connection { stream, decoder: Decoder::new(auth::MAX_HANDSHAKE_MESSAGE) };
-        let mut handshake = ClientHandshake::new(key, random()?);
-        loop {
-            let incoming = connection.recv_bytes()?;
-            match handshake.receive(&incoming) {
-                Step::Send(message) => connection.send_bytes(&message)?,
-                Step::Done(message) => {
-                    if let Some(message) = message {
-                        connection.send_bytes(&message)?;
-                    }
-                    break;
-                }
-                Step::Fail(message, error) => {
-                    if let Some(message) = message {
                         let _ = connection.send_bytes(&message);
                     }
                     return Err(error.into());
