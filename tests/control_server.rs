@@ -22,6 +22,39 @@ use blinken::{Event, PlayId, Player};
 use serde_json::{Value as Json, json};
 
 const KEY: &[u8] = b"test key";
+
+/// The server's log lines, from every test of this file.
+struct Capture(std::sync::Mutex<Vec<String>>);
+
+static LOGS: Capture = Capture(std::sync::Mutex::new(Vec::new()));
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        let line = format!("{} {}", record.level(), record.args());
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(line);
+    }
+    fn flush(&self) {}
+}
+
+/// Whether a log line containing `text` was written (installs the logger first).
+fn logged(text: &str) -> bool {
+    LOGS.0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .any(|l| l.contains(text))
+}
+
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        log::set_logger(&LOGS).expect("the only logger");
+        log::set_max_level(log::LevelFilter::Debug);
+    });
+}
 /// A safety net against a hang, not a timing assertion.
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -45,6 +78,7 @@ fn socket(name: &str) -> PathBuf {
 }
 
 fn serve(name: &str, limits: ServerLimits) -> (Player<Recorder<RGB8>>, Server, PathBuf) {
+    capture_logs();
     let player = player();
     let path = socket(name);
     let server = Server::builder()
@@ -195,6 +229,10 @@ fn pickled_requests_get_pickled_replies_and_the_manager_flow_works() {
 fn a_wrong_key_ends_that_connection_only() {
     let (player, server, path) = serve("wrong-key", ServerLimits::default());
     let mut good = connect(&path, KEY).unwrap();
+    let playing = id(&ask(&mut good, r#"{"play": {"blink": {"leds": 0, "interval": "5ms"}}}"#));
+    wait_playing(&player, playing);
+    let events = player.handle().events();
+
     match connect(&path, b"not the key") {
         Err(ControlError::Auth(AuthError::Refused)) => {}
         other => panic!("{other:?}"),
@@ -207,7 +245,11 @@ fn a_wrong_key_ends_that_connection_only() {
     let mut all = Vec::new();
     raw.read_to_end(&mut all).unwrap();
     assert!(all.ends_with(b"#FAILURE#"), "{all:?}");
+    assert!(logged("authentication failed"), "failed logins are logged");
 
+    // The player never noticed: no event, the same program playing.
+    assert!(events.try_recv().is_none());
+    assert_eq!(player.handle().playing().map(|p| p.id), Some(playing));
     let played = id(&ask(&mut good, r#"{"play": "smiley"}"#));
     wait_playing(&player, played);
     drop(server);
@@ -416,6 +458,7 @@ fn subscribers_get_events_and_one_that_never_reads_is_dropped() {
     stuck.read_to_end(&mut everything).expect("the server closes the connection");
     let text = String::from_utf8_lossy(&everything);
     assert!(text.contains(r#""event":"lagged""#), "told it lagged before being dropped");
+    assert!(logged("dropping a subscriber"), "dropped subscribers are logged");
     server.shutdown().unwrap();
     player.shutdown().unwrap();
 }
@@ -448,4 +491,151 @@ fn a_thousand_idle_clients_and_a_slow_one_do_not_delay_a_play() {
     drop(idle);
     server.shutdown().unwrap();
     player.shutdown().unwrap();
+}
+
+#[test]
+fn shutdown_always_returns_while_events_stream() {
+    capture_logs();
+    let player = player();
+    let handle = player.handle();
+    let busy = std::thread::spawn(move || {
+        for _ in 0..2_000 {
+            if handle.play(blink(0, ms(1))).is_err() {
+                break;
+            }
+        }
+    });
+    for round in 0..20 {
+        let path = socket(&format!("shutdown-{round}"));
+        let server = Server::builder().unix(&path).start(player.handle()).unwrap();
+        let mut stream = UnixStream::connect(&path).unwrap();
+        stream.write_all(&[0, 0, 0, 11]).unwrap();
+        stream.write_all(b"\"subscribe\"").unwrap();
+        server.shutdown().unwrap();
+        assert!(!path.exists());
+    }
+    busy.join().unwrap();
+    player.shutdown().unwrap();
+}
+
+mod fuzz {
+    //! Random and mutated input to the request decoders and to a live server, before
+    //! and after the handshake: never a panic, and the player keeps playing.
+    //!
+    //! A longer run: `PROPTEST_CASES=20000 cargo test --release --features control
+    //! --test control_server fuzz`.
+
+    use super::*;
+    use blinken::control::parse_request;
+    use proptest::prelude::{ProptestConfig, Strategy, any, prop, prop_oneof, proptest};
+    use proptest::test_runner::{Config, TestRunner};
+
+    fn cases(default: u32) -> u32 {
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(default)
+    }
+
+    /// Valid requests of every kind, to mutate.
+    fn seeds() -> Vec<Vec<u8>> {
+        let mut seeds: Vec<Vec<u8>> = [
+            r#"{"play": {"blink": {"leds": 0, "interval": "100ms", "times": 5}}}"#,
+            r#"{"play": "smiley"}"#,
+            r#"{"crossfade": "rainbow", "duration": "1s", "curve": "ease"}"#,
+            r#"{"play": {"frames": [{"display_ms": 10, "pixels": [{"brightness": 1.0, "red": 1, "green": 2, "blue": 3}]}], "loop_infinitely": false, "pause_between_play_ms": 0, "max_plays": 1}}"#,
+            r#"{"brightness": 0.25}"#,
+            "\"status\"",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        seeds.push(hex(ANIMATION));
+        seeds.push(encode(&dict(&[("play", Value::Str("smiley".into()))])));
+        seeds
+    }
+
+    fn mutated() -> impl Strategy<Value = Vec<u8>> {
+        let seeds = seeds();
+        (
+            0..seeds.len(),
+            prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+            any::<prop::sample::Index>(),
+        )
+            .prop_map(move |(seed, edits, cut)| {
+                let mut bytes = seeds[seed].clone();
+                for (at, byte) in edits {
+                    let i = at.index(bytes.len());
+                    bytes[i] = byte;
+                }
+                if cut.index(4) == 0 {
+                    bytes.truncate(cut.index(bytes.len() + 1));
+                }
+                bytes
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(cases(512)))]
+
+        #[test]
+        fn random_requests_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let _ = parse_request(&bytes, &ServerLimits::default());
+        }
+
+        #[test]
+        fn mutated_requests_never_panic(bytes in mutated()) {
+            let _ = parse_request(&bytes, &ServerLimits::default());
+        }
+    }
+
+    /// Reads whatever the server sends until it closes or goes quiet.
+    fn drain(stream: &mut UnixStream) {
+        stream.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+        let mut buf = [0; 4096];
+        while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
+    }
+
+    #[test]
+    fn a_live_server_survives_garbage_and_the_player_keeps_playing() {
+        let mut limits = ServerLimits::default();
+        limits.max_message = 4096;
+        let (player, server, path) = serve("fuzz", limits);
+        let mut control = connect(&path, KEY).unwrap();
+        let playing =
+            id(&ask(&mut control, r#"{"play": {"blink": {"leds": 0, "interval": "5ms"}}}"#));
+        wait_playing(&player, playing);
+
+        let mut runner = TestRunner::new(Config { cases: cases(64), ..Config::default() });
+        let garbage = (
+            any::<bool>(),
+            prop_oneof![
+                prop::collection::vec(any::<u8>(), 0..600),
+                mutated().prop_map(|m| {
+                    let mut framed = Vec::new();
+                    blinken::control::frame::encode(&m, &mut framed);
+                    framed
+                }),
+            ],
+        );
+        runner
+            .run(&garbage, |(authenticated, bytes)| {
+                let mut stream = if authenticated {
+                    connect(&path, KEY).unwrap().into_inner()
+                } else {
+                    UnixStream::connect(&path).unwrap()
+                };
+                // The server may close at once (a wrong answer, a broken frame).
+                let _ = stream.write_all(&bytes);
+                drain(&mut stream);
+                Ok(())
+            })
+            .unwrap();
+
+        // Still answering, and the player still plays (a garbage play may have
+        // replaced the blink: what plays is the newest accepted).
+        assert_eq!(ask(&mut control, "status")["ok"], true);
+        assert!(player.handle().is_alive());
+        let last = id(&ask(&mut control, r#"{"play": "rainbow"}"#));
+        wait_playing(&player, last);
+        server.shutdown().unwrap();
+        player.shutdown().unwrap();
+    }
 }
