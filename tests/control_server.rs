@@ -126,7 +126,7 @@ fn id(reply: &Json) -> PlayId {
 }
 
 /// Waits (bounded) until the player plays `id`.
-fn wait_playing(player: &Player<Recorder<RGB8>>, id: PlayId) {
+fn wait_playing<O: Output<Pixel = RGB8> + Send + 'static>(player: &Player<O>, id: PlayId) {
     let give_up = std::time::Instant::now() + PATIENCE;
     while player.handle().playing().map(|p| p.id) != Some(id) {
         assert!(std::time::Instant::now() < give_up, "{id} never played");
@@ -638,4 +638,122 @@ mod fuzz {
         server.shutdown().unwrap();
         player.shutdown().unwrap();
     }
+}
+
+#[test]
+fn overlays_crossfades_and_brightness() {
+    use blinken::output::adapter::{Brightness, BrightnessHandle};
+    capture_logs();
+    let level = BrightnessHandle::new(255);
+    let output = Brightness::with_handle(Recorder::<RGB8>::with_len(25), level.clone());
+    let player = Player::spawn(output, SystemClock::new()).unwrap();
+    let path = socket("layers");
+    let server = Server::builder()
+        .unix(&path)
+        .key(KEY)
+        .layout(Layout::talk())
+        .brightness(level.clone())
+        .start(player.handle())
+        .unwrap();
+    let mut client = connect(&path, KEY).unwrap();
+    let mut events = connect(&path, KEY).unwrap();
+    assert_eq!(ask(&mut events, "\"subscribe\""), json!({"ok": true}));
+
+    let base = id(&ask(&mut client, r#"{"play": "rainbow"}"#));
+    let top = id(&ask(&mut client, r#"{"overlay": {"on": {"leds": "row 0", "color": "red"}}}"#));
+    let give_up = std::time::Instant::now() + PATIENCE;
+    while player.handle().overlay_playing().map(|p| p.id) != Some(top) {
+        assert!(std::time::Instant::now() < give_up, "the overlay never played");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let status = ask(&mut client, "status");
+    assert_eq!(status["playing"]["id"], base.get(), "{status}");
+    assert_eq!(status["overlay"]["id"], top.get(), "{status}");
+    let seen: Vec<Json> =
+        (0..2).map(|_| serde_json::from_slice(&events.recv_bytes().unwrap()).unwrap()).collect();
+    assert_eq!(seen[1]["event"], "overlay_started", "{seen:?}");
+    assert_eq!(seen[1]["id"], top.get());
+
+    assert_eq!(ask(&mut client, "\"stop_overlay\""), json!({"ok": true}));
+    while player.handle().overlay_playing().is_some() {
+        assert!(std::time::Instant::now() < give_up, "the overlay never stopped");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(player.handle().playing().map(|p| p.id), Some(base), "the base plays on");
+
+    let faded =
+        id(&ask(&mut client, r#"{"crossfade": "smiley", "duration": "50ms", "curve": "ease"}"#));
+    wait_playing(&player, faded);
+    let fade = ask(&mut client, r#"{"crossfade": "smiley", "duration": 1e12}"#);
+    assert!(fade["error"].as_str().unwrap().contains("out of range"), "{fade}");
+    let curve = ask(&mut client, r#"{"crossfade": "smiley", "duration": 1, "curve": "wobbly"}"#);
+    assert!(curve["error"].as_str().unwrap().contains("\"linear\" or \"ease\""), "{curve}");
+
+    assert_eq!(ask(&mut client, r#"{"brightness": 0.5}"#), json!({"ok": true}));
+    assert!((i32::from(level.get()) - 128).abs() <= 1, "{}", level.get());
+    let status = ask(&mut client, "status");
+    assert!((status["brightness"].as_f64().unwrap() - 0.5).abs() < 0.01, "{status}");
+    assert_eq!(ask(&mut client, r#"{"brightness": -1}"#)["ok"], false);
+    server.shutdown().unwrap();
+    player.shutdown().unwrap();
+}
+
+/// An output whose writes wait until the gate opens: a player stuck in its output.
+#[derive(Debug)]
+struct Stuck(std::sync::Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+
+impl Output for Stuck {
+    type Pixel = RGB8;
+    type Error = std::convert::Infallible;
+    fn len(&self) -> usize {
+        25
+    }
+    fn write(&mut self, _: blinken::Frame<'_, RGB8>) -> Result<(), Self::Error> {
+        let (open, changed) = &*self.0;
+        let mut open = open.lock().unwrap();
+        while !*open {
+            open = changed.wait(open).unwrap();
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_stuck_player_gets_error_replies_and_never_blocks_the_server() {
+    capture_logs();
+    let gate = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
+    let player = Player::spawn(Stuck(std::sync::Arc::clone(&gate)), SystemClock::new()).unwrap();
+    let path = socket("stuck");
+    let server =
+        Server::builder().unix(&path).layout(Layout::talk()).start(player.handle()).unwrap();
+    let stream = UnixStream::connect(&path).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    // No key on this socket: a connection without a handshake.
+    let ask_raw = |stream: &UnixStream, request: &str| -> Json {
+        let mut wire = Vec::new();
+        blinken::control::frame::encode(request.as_bytes(), &mut wire);
+        (&*stream).write_all(&wire).unwrap();
+        let mut len = [0; 4];
+        (&*stream).read_exact(&mut len).unwrap();
+        let mut reply = vec![0; u32::from_be_bytes(len) as usize];
+        (&*stream).read_exact(&mut reply).unwrap();
+        serde_json::from_slice(&reply).unwrap()
+    };
+    let mut full = None;
+    for _ in 0..10_000 {
+        let reply = ask_raw(&stream, r#"{"play": {"blink": {"leds": 0, "interval": "10ms"}}}"#);
+        if reply["ok"] == false {
+            full = Some(reply);
+            break;
+        }
+    }
+    let full = full.expect("the player's queue fills up");
+    assert!(full["error"].as_str().unwrap().contains("full"), "{full}");
+    assert_eq!(ask_raw(&stream, "\"stop\"")["ok"], false, "stop is refused too, not waited for");
+    assert_eq!(ask_raw(&stream, "\"status\"")["ok"], true, "the server still answers");
+
+    *gate.0.lock().unwrap() = true;
+    gate.1.notify_all();
+    server.shutdown().unwrap();
+    player.shutdown().unwrap();
 }

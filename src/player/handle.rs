@@ -546,6 +546,62 @@ impl<P: Pixel> PlayerHandle<P> {
         self.send(Command::Clear, false).map(drop)
     }
 
+    /// [`PlayerHandle::play_boxed`] that never waits, as [`PlayerHandle::try_play`].
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::try_play`].
+    pub fn try_play_boxed(&self, animation: BoxAnimation<P>) -> Result<PlayId, PlayError> {
+        self.submit(animation, false)
+    }
+
+    /// [`PlayerHandle::overlay_boxed`] that never waits: fails with [`PlayError::Full`]
+    /// when the command queue is full.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::overlay`], and [`PlayError::Full`].
+    pub fn try_overlay_boxed(&self, top: BoxAnimation<P>) -> Result<PlayId, PlayError> {
+        self.request(top, false, Command::Overlay)
+    }
+
+    /// [`PlayerHandle::crossfade_boxed`] that never waits: fails with
+    /// [`PlayError::Full`] when the command queue is full.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::crossfade`], and [`PlayError::Full`].
+    pub fn try_crossfade_boxed(
+        &self,
+        next: BoxAnimation<P>,
+        duration: Duration,
+        curve: Curve,
+    ) -> Result<PlayId, PlayError> {
+        if let Err(error) = crate::error::at_most_longest("crossfade", "the duration", duration) {
+            drop_quietly(next);
+            return Err(error.into());
+        }
+        self.request(next, false, |id, next| Command::Crossfade(id, next, Fade { duration, curve }))
+    }
+
+    /// [`PlayerHandle::stop_overlay`] that never waits.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::stop_overlay`], and [`PlayError::Full`].
+    pub fn try_stop_overlay(&self) -> Result<(), PlayError> {
+        self.send(Command::StopOverlay, false).map(drop)
+    }
+
+    /// [`PlayerHandle::refresh`] that never waits.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::refresh`], and [`PlayError::Full`].
+    pub fn try_refresh(&self) -> Result<(), PlayError> {
+        self.send(Command::Refresh, false).map(drop)
+    }
+
     /// Subscribes to the player's events from now on, keeping at most
     /// [`Events::CAPACITY`] unread events; see [`Events`] for what happens to a
     /// subscriber that does not keep up.
