@@ -465,28 +465,40 @@ fn subscribers_get_events_and_one_that_never_reads_is_dropped() {
 
 #[test]
 fn a_thousand_idle_clients_and_a_slow_one_do_not_delay_a_play() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let (player, server, path) = serve("crowd", ServerLimits::default());
-    let idle: Vec<UnixStream> = (0..1000).map(|_| UnixStream::connect(&path).unwrap()).collect();
-    let slow_path = path.clone();
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let slow_stop = std::sync::Arc::clone(&stop);
-    let slow = std::thread::spawn(move || {
-        let mut slow = connect(&slow_path, KEY).unwrap().into_inner();
-        let mut wire = vec![0, 0, 0, 19];
-        wire.extend_from_slice(br#"{"play": "smiley"}"#);
-        for byte in wire {
-            if slow_stop.load(std::sync::atomic::Ordering::Relaxed) {
-                break;
+    // 500 that never answer the challenge, 500 authenticated that never send a request.
+    let mut idle: Vec<UnixStream> = (0..500).map(|_| UnixStream::connect(&path).unwrap()).collect();
+    idle.extend((0..500).map(|_| connect(&path, KEY).unwrap().into_inner()));
+    // One that sends its request one byte a second.
+    let (stop, sent) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
+    let slow = std::thread::spawn({
+        let (path, stop, sent) = (path.clone(), Arc::clone(&stop), Arc::clone(&sent));
+        move || {
+            let mut slow = connect(&path, KEY).unwrap().into_inner();
+            let mut wire = vec![0, 0, 0, 19];
+            wire.extend_from_slice(br#"{"play": "smiley"}"#);
+            for byte in wire {
+                slow.write_all(&[byte]).unwrap();
+                sent.fetch_add(1, Ordering::Release);
+                for _ in 0..100 {
+                    if stop.load(Ordering::Acquire) {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                }
             }
-            slow.write_all(&[byte]).unwrap();
-            std::thread::sleep(Duration::from_millis(200));
         }
     });
-    std::thread::sleep(Duration::from_millis(300));
+    while sent.load(Ordering::Acquire) < 2 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let mut client = connect(&path, KEY).unwrap();
     let played = id(&ask(&mut client, r#"{"play": {"blink": {"leds": 3, "interval": "20ms"}}}"#));
     wait_playing(&player, played);
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(sent.load(Ordering::Acquire) < 23, "the slow client is still mid-message");
+    stop.store(true, Ordering::Release);
     slow.join().unwrap();
     drop(idle);
     server.shutdown().unwrap();
@@ -756,4 +768,40 @@ fn a_stuck_player_gets_error_replies_and_never_blocks_the_server() {
     gate.1.notify_all();
     server.shutdown().unwrap();
     player.shutdown().unwrap();
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Server>();
+    send_sync::<blinken::control::ServerBuilder>();
+    send_sync::<ServerLimits>();
+    send_sync::<ServerError>();
+    send_sync::<blinken::control::KeyError>();
+}
+
+#[test]
+fn keys_come_from_files_and_the_environment() {
+    use blinken::control::{KeyError, key_from_env, read_key_file};
+    let dir = std::env::temp_dir().join(format!("blinken-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("key");
+    let write = |text: &[u8], mode: u32| {
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    write(b"secret\r\n", 0o640);
+    assert_eq!(read_key_file(&path).unwrap(), b"secret");
+    write(b"two lines\n\n", 0o600);
+    assert_eq!(read_key_file(&path).unwrap(), b"two lines\n", "one newline is trimmed");
+    write(b"\n", 0o600);
+    let empty = read_key_file(&path).unwrap_err();
+    assert!(matches!(empty, KeyError::Empty { .. }), "{empty}");
+    write(b"secret", 0o604);
+    let open = read_key_file(&path).unwrap_err();
+    assert!(open.to_string().contains("chmod"), "{open}");
+    let missing = read_key_file(&dir.join("nope")).unwrap_err();
+    assert!(missing.to_string().contains("nope"), "{missing}");
+    assert_eq!(key_from_env("BLINKEN_TEST_KEY_SURELY_UNSET").unwrap(), None);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
