@@ -805,3 +805,46 @@ fn keys_come_from_files_and_the_environment() {
     assert_eq!(key_from_env("BLINKEN_TEST_KEY_SURELY_UNSET").unwrap(), None);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_client_pipelining_thousands_of_requests_gets_every_reply_and_delays_no_one() {
+    let (player, server, path) = serve("pipeline", ServerLimits::default());
+    let mut greedy = connect(&path, KEY).unwrap();
+    let mut wire = Vec::new();
+    for _ in 0..5_000 {
+        blinken::control::frame::encode(b"\"status\"", &mut wire);
+    }
+    let writer = {
+        let mut writing = greedy.get_ref().try_clone().unwrap();
+        std::thread::spawn(move || writing.write_all(&wire).unwrap())
+    };
+    let mut client = connect(&path, KEY).unwrap();
+    let played = id(&ask(&mut client, r#"{"play": "smiley"}"#));
+    wait_playing(&player, played);
+    for _ in 0..5_000 {
+        let reply: Json = serde_json::from_slice(&greedy.recv_bytes().unwrap()).unwrap();
+        assert_eq!(reply["ok"], true);
+    }
+    writer.join().unwrap();
+    server.shutdown().unwrap();
+    player.shutdown().unwrap();
+}
+
+#[test]
+fn a_player_that_shut_down_gets_error_replies_and_ends_subscriptions() {
+    let (player, server, path) = serve("player-gone", ServerLimits::default());
+    let mut client = connect(&path, KEY).unwrap();
+    let mut subscriber = connect(&path, KEY).unwrap();
+    assert_eq!(ask(&mut subscriber, "subscribe"), json!({"ok": true}));
+    player.shutdown().unwrap();
+    let reply = ask(&mut client, r#"{"play": "smiley"}"#);
+    assert!(reply["error"].as_str().unwrap().contains("shut down"), "{reply}");
+    loop {
+        match subscriber.recv_bytes() {
+            Ok(_) => {}
+            Err(ControlError::Closed) => break,
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    server.shutdown().unwrap();
+}

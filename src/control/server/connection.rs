@@ -27,6 +27,9 @@ const OUT_HIGH: usize = 256 << 10;
 const EVENTS_HIGH: usize = 64 << 10;
 /// Bytes read from one connection per turn of the loop, so no client starves another.
 const READ_BUDGET: usize = 256 << 10;
+/// Requests answered for one connection per turn of the loop, so a client that
+/// pipelines thousands of requests delays the others by a few dozen at most.
+const MESSAGES_PER_TURN: usize = 32;
 /// How long a connection being closed may take to receive its last message.
 const LINGER: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -128,7 +131,8 @@ impl Connection {
     ) -> Keep {
         let mut buf = [0u8; 16 << 10];
         let mut budget = READ_BUDGET;
-        while budget > 0 && self.wants_read() {
+        let mut answered = 0;
+        while budget > 0 && answered < MESSAGES_PER_TURN && self.wants_read() {
             let want = match self.decoder.wanted() {
                 Ok(want) => want.min(buf.len()),
                 Err(error) => return self.frame_error(&error),
@@ -158,6 +162,7 @@ impl Connection {
                     Err(error) => return self.frame_error(&error),
                 };
                 self.message(&message, handler, limits, now);
+                answered += 1;
                 if self.closing {
                     break;
                 }
