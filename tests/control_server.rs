@@ -848,3 +848,48 @@ fn a_player_that_shut_down_gets_error_replies_and_ends_subscriptions() {
     }
     server.shutdown().unwrap();
 }
+
+/// A pickle of 4 KB that decodes to a million values: `[[1] * 1000] * 1000` through
+/// the memo, as `pickle` writes a list listed many times.
+fn costly_pickle() -> Vec<u8> {
+    let mut bytes = b"\x80\x02]q\x00(".to_vec();
+    bytes.extend(std::iter::repeat_n(&b"K\x01"[..], 1000).flatten());
+    bytes.extend_from_slice(b"e]q\x01(");
+    bytes.extend(std::iter::repeat_n(&b"h\x00"[..], 1000).flatten());
+    bytes.extend_from_slice(b"e.");
+    bytes
+}
+
+#[test]
+fn a_costly_request_is_decoded_aside_and_delays_no_one() {
+    let (player, server, path) = serve("costly", ServerLimits::default());
+    let mut costly = connect(&path, KEY).unwrap();
+    // The costly pickle, then a status pipelined behind it.
+    costly.send_bytes(&costly_pickle()).unwrap();
+    costly.send_bytes(b"\"status\"").unwrap();
+    let waiting = std::thread::spawn(move || {
+        let first = costly.recv_bytes().unwrap();
+        let answered = std::time::Instant::now();
+        let second = costly.recv_bytes().unwrap();
+        (first, second, answered)
+    });
+    std::thread::sleep(Duration::from_millis(20));
+    let mut other = connect(&path, KEY).unwrap();
+    let played = id(&ask(&mut other, r#"{"play": "smiley"}"#));
+    let other_answered = std::time::Instant::now();
+    wait_playing(&player, played);
+
+    let (first, second, costly_answered) = waiting.join().unwrap();
+    let classes: [&str; 0] = [];
+    let first = decode(&first, &classes, PickleLimits::default()).unwrap();
+    assert_eq!(first.get("ok"), Some(&Value::Bool(false)), "{first:?}");
+    let Some(Value::Str(error)) = first.get("error") else { panic!("{first:?}") };
+    assert!(error.contains("limits"), "{error}");
+    let second: Json = serde_json::from_slice(&second).unwrap();
+    assert_eq!(second["ok"], true, "replies keep the order of the requests");
+    // Not a timing bound: the order of two answers. Decoding a million values takes
+    // far longer than a play's round trip, so the play is answered first.
+    assert!(other_answered < costly_answered, "the play waited for the costly request");
+    server.shutdown().unwrap();
+    player.shutdown().unwrap();
+}

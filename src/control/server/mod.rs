@@ -9,9 +9,11 @@ mod io_loop;
 mod keys;
 mod limits;
 mod listener;
+mod prepare;
 mod reply;
 mod request;
 mod wake;
+mod worker;
 
 pub use error::ServerError;
 pub use keys::{KeyError, key_from_env, read_key_file};
@@ -264,13 +266,25 @@ impl ServerBuilder {
             None => (None, None),
         };
         let (wake, wake_rx) = wake::Wake::pair().map_err(ServerError::Thread)?;
+        let parse = request::ParseLimits { spec: self.limits.spec, pickle: self.limits.pickle };
+        let programs = Arc::new(prepare::Programs {
+            presets: self.presets.unwrap_or_else(Presets::builtin),
+            layout,
+        });
+        let worker = worker::Worker::spawn(
+            Arc::clone(&programs),
+            parse,
+            Arc::clone(&wake),
+            self.limits.max_connections,
+        )
+        .map_err(ServerError::Thread)?;
         let handler = handler::Handler {
             status_events: player.events_with_capacity(256),
             player,
-            presets: self.presets.unwrap_or_else(Presets::builtin),
-            layout,
+            programs,
+            worker,
             brightness: self.brightness,
-            parse: request::ParseLimits { spec: self.limits.spec, pickle: self.limits.pickle },
+            parse,
             subscriber_queue: self.limits.subscriber_queue.max(1),
             last_error: None,
         };
