@@ -52,9 +52,12 @@ pub fn parse_request(message: &[u8], limits: &ServerLimits) -> Result<String, St
 ///
 /// One I/O thread (`blinken-control`) serves every connection with non-blocking
 /// sockets and `poll`: 1,000 idle clients cost 1,000 small buffers, not 1,000 threads.
-/// Programs are built and validated on that thread and handed to the player with the
-/// never-waiting `try_*` requests, so a player whose queue is full gets an error reply
-/// instead of a stalled server. Every buffer is bounded ([`ServerLimits`]): messages,
+/// Cheap requests (JSON up to 64 KiB, pickles up to 20,000 values: under a millisecond)
+/// are decoded and built there; costlier ones on a second thread (`blinken-decode`),
+/// while their connection waits (its replies keep the order of its requests) and the
+/// others are served. Programs go to the player with the never-waiting `try_*`
+/// requests, so a player whose queue is full gets an error reply instead of a stalled
+/// server. Every buffer is bounded ([`ServerLimits`]): messages,
 /// handshake and idle time, connections, decoded size and depth, and each
 /// subscriber's queue of events (one that does not read is sent `lagged` and
 /// dropped). A slow, stuck or hostile client never delays the player or another
