@@ -683,3 +683,128 @@ fn an_output_failure_ends_every_request_on_stage() {
     failing.store(false, Ordering::SeqCst);
     drop(player);
 }
+
+#[test]
+fn stop_and_clear_end_everything_on_stage() {
+    let (player, control) = colour_player(3);
+    let handle = player.handle();
+    let old = handle.play(fill(2, GREEN).then(on(0).color(RED))).unwrap();
+    control.settle();
+    let new = handle.crossfade(on(1).color(BLUE), ms(100), Curve::Linear).unwrap();
+    let top = handle.overlay(on(0).color(GREEN)).unwrap();
+    control.settle();
+    walk_to(&control, 20, 40);
+    handle.stop().unwrap();
+    control.settle();
+    for id in [old, new, top] {
+        assert!(matches!(handle.wait_for(id),
+            Ok(Event::Stopped { reason: StopReason::Stop, at, .. }) if at == at_ms(40)));
+    }
+    assert_eq!((handle.playing(), handle.overlay_playing()), (None, None));
+    // Stopped: the fade's outgoing side still shows what the old program left lit
+    // (its `fill`), faded as it was at 40 ms.
+    let top = handle.overlay(on(1).color(RED)).unwrap();
+    control.settle();
+    handle.clear().unwrap();
+    control.settle();
+    assert!(matches!(handle.wait_for(top), Ok(Event::Stopped { reason: StopReason::Clear, .. })));
+    let recorder = player.shutdown().unwrap();
+    let px = frames(&recorder);
+    let faded = RGB8::new(0, 153, 0);
+    assert_eq!(
+        px,
+        [
+            (0, vec![RED, BLACK, GREEN]),
+            (0, vec![GREEN, BLACK, GREEN]),
+            (20, vec![GREEN, RGB8::new(0, 0, 51), RGB8::new(0, 204, 0)]),
+            (40, vec![GREEN, RGB8::new(0, 0, 102), faded]),
+            (40, vec![BLACK, BLACK, faded]), // stop
+            (40, vec![BLACK, RED, faded]),   // an overlay over nothing
+            (40, vec![BLACK, BLACK, faded]), // clear: the run ends (as with a play)...
+            (40, vec![BLACK, BLACK, BLACK]), // ...then everything goes off
+        ]
+    );
+}
+
+#[test]
+fn the_ends_of_either_side_during_a_fade() {
+    // The outgoing program ends by itself during the fade: it finishes, the fade goes on.
+    let (player, control) = colour_player(1);
+    let handle = player.handle();
+    let old = handle.play(on(0).color(RED).timeout(ms(50))).unwrap();
+    control.settle();
+    let new = handle.crossfade(on(0).color(BLUE), ms(100), Curve::Linear).unwrap();
+    control.settle();
+    walk_to(&control, 10, 120);
+    assert!(matches!(handle.wait_for(old), Ok(Event::Finished { at, .. }) if at == at_ms(50)));
+    assert_eq!(handle.playing().map(|p| p.id), Some(new));
+    drop(player);
+
+    // The incoming program ends during the fade: the fade is cut there.
+    let (player, control) = colour_player(1);
+    let handle = player.handle();
+    let old = handle.play(on(0).color(RED)).unwrap();
+    control.settle();
+    let new = handle.crossfade(on(0).color(BLUE).timeout(ms(50)), ms(100), Curve::Linear);
+    let new = new.unwrap();
+    control.settle();
+    walk_to(&control, 10, 120);
+    assert!(matches!(handle.wait_for(new), Ok(Event::Finished { at, .. }) if at == at_ms(50)));
+    assert!(matches!(handle.wait_for(old),
+        Ok(Event::Stopped { at, reason: StopReason::Replaced(by), .. }) if at == at_ms(50) && by == new));
+    assert_eq!(handle.playing(), None);
+    let recorder = player.shutdown().unwrap();
+    let reds: Vec<(u64, u8)> = frames(&recorder).into_iter().map(|(t, p)| (t, p[0].r)).collect();
+    // Blend steps at 20 and 40 ms; at 50 ms the blue ends and takes its light along.
+    assert_eq!(reds, [(0, 255), (20, 204), (40, 153), (50, 0)]);
+}
+
+/// An animation whose value panics when dropped (a user's `Drop`).
+struct DropBomb;
+
+impl Animation<bool> for DropBomb {
+    async fn run(&self, cx: &Cx<bool>, start: Instant) -> Instant {
+        let _off = cx.off_on_drop(1);
+        cx.set(1, true);
+        cx.sleep_until(start + ms(10)).await
+    }
+}
+
+impl Drop for DropBomb {
+    fn drop(&mut self) {
+        panic!("boom in drop");
+    }
+}
+
+#[test]
+fn an_overlay_that_panics_when_dropped_is_reported_once() {
+    let (player, control) = player(2);
+    let handle = player.handle();
+    let events = handle.events();
+    let base = handle.play(on(0)).unwrap();
+    control.settle();
+    // Ends by itself, then its value panics.
+    let first = handle.overlay(DropBomb).unwrap();
+    control.settle();
+    walk_to(&control, 10, 10);
+    // Replaced by a newer overlay, then stopped with the run.
+    let second = handle.overlay(DropBomb).unwrap();
+    let third = handle.overlay(DropBomb).unwrap();
+    control.settle();
+    handle.stop().unwrap();
+    control.settle();
+    let seen = drain(&events);
+    for id in [first, second, third] {
+        let ends: Vec<_> = seen.iter().filter(|e| e.is_end() && e.id() == Some(id)).collect();
+        assert_eq!(ends.len(), 1, "{ends:?}");
+        assert!(
+            matches!(ends[0], Event::Panicked { message, .. }
+            if message == "dropping the animation panicked: boom in drop"),
+            "{ends:?}"
+        );
+    }
+    assert!(matches!(handle.wait_for(base), Ok(Event::Stopped { reason: StopReason::Stop, .. })));
+    assert!(handle.is_alive());
+    let recorder = player.shutdown().unwrap();
+    assert_eq!(&*recorder.steps().last().unwrap().pixels, &[false, false]);
+}

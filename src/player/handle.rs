@@ -194,8 +194,9 @@ impl<P: Pixel> Shared<P> {
 ///
 /// The command queue holds [`Player::COMMANDS`](super::Player::COMMANDS) commands.
 /// The player empties it at every wake-up, so it fills only when the player thread is
-/// stuck in an animation or an output; then [`PlayerHandle::play`], `stop` and `clear`
-/// wait for room (and fail with [`PlayError::Gone`] if the player shuts down
+/// stuck in an animation or an output; then [`PlayerHandle::play`], `stop`, `clear`
+/// and the other requests (`overlay`, `crossfade`, `stop_overlay`, `refresh`) wait for
+/// room (and fail with [`PlayError::Gone`] if the player shuts down
 /// meanwhile), while [`PlayerHandle::try_play`] fails at once with
 /// [`PlayError::Full`].
 pub struct PlayerHandle<P: Pixel> {
