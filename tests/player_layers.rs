@@ -808,3 +808,23 @@ fn an_overlay_that_panics_when_dropped_is_reported_once() {
     let recorder = player.shutdown().unwrap();
     assert_eq!(&*recorder.steps().last().unwrap().pixels, &[false, false]);
 }
+
+#[test]
+fn a_crossfade_of_plain_leds_switches_where_the_curve_reaches_one_half() {
+    let (player, control) = player(2);
+    let handle = player.handle();
+    let old = handle.play(on(0)).unwrap();
+    control.settle();
+    let new = handle.crossfade(on(1), ms(100), Curve::Linear).unwrap();
+    control.settle();
+    walk_to(&control, 20, 120);
+    assert!(matches!(handle.wait_for(old),
+        Ok(Event::Stopped { at, reason: StopReason::Replaced(by), .. }) if at == at_ms(100) && by == new));
+    player.shutdown().unwrap().assert_timeline(
+        "
+        0.000000 #.
+        0.060000 .#
+        0.120000 ..
+        ",
+    );
+}
