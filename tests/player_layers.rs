@@ -282,7 +282,48 @@ fn an_eased_crossfade_follows_its_curve() {
 }
 
 #[test]
-fn a_crossfade_during_a_crossfade_cuts_the_oldest_and_fades_on_from_the_newer() {
+fn a_crossfade_during_a_crossfade_fades_on_from_the_fade_under_way() {
+    let (player, control) = colour_player(1);
+    let handle = player.handle();
+    let events = handle.events();
+    let a = handle.play(on(0).color(RED)).unwrap();
+    control.settle();
+    walk_to(&control, 20, 100);
+    let b = handle.crossfade(on(0).color(BLUE), ms(100), Curve::Linear).unwrap();
+    control.settle();
+    walk_to(&control, 20, 140);
+    // The red-to-blue fade (at 40 %) goes on as the "from" side of the fade to green.
+    let c = handle.crossfade(on(0).color(GREEN), ms(100), Curve::Linear).unwrap();
+    control.settle();
+    assert_eq!(handle.playing().map(|p| p.id), Some(c));
+    walk_to(&control, 20, 260);
+    let seen = drain(&events);
+    let recorder = player.shutdown().unwrap();
+    let px: Vec<(u64, RGB8)> = frames(&recorder).into_iter().map(|(t, p)| (t, p[0])).collect();
+    assert_eq!(
+        px,
+        [
+            (0, RED),
+            (120, RGB8::new(204, 0, 51)),
+            (140, RGB8::new(153, 0, 102)), // no jump when green arrives: its share is 0
+            (160, RGB8::new(82, 51, 122)), // 20 % of green over 60 % of blue over red
+            (180, RGB8::new(31, 102, 122)),
+            (200, RGB8::new(0, 153, 102)), // red is gone
+            (220, RGB8::new(0, 204, 51)),
+            (240, GREEN),
+            (260, BLACK),
+        ]
+    );
+    let end = |id: PlayId| seen.iter().find(|e| e.is_end() && e.id() == Some(id)).unwrap();
+    assert!(matches!(end(a), Event::Stopped { at, reason: StopReason::Replaced(by), .. }
+        if *at == at_ms(200) && *by == b));
+    assert!(matches!(end(b), Event::Stopped { at, reason: StopReason::Replaced(by), .. }
+        if *at == at_ms(240) && *by == c));
+    assert_eq!(seen.len(), 5, "{seen:?}");
+}
+
+#[test]
+fn a_third_crossfade_during_two_fades_cuts_the_oldest() {
     let (player, control) = colour_player(1);
     let handle = player.handle();
     let events = handle.events();
@@ -294,31 +335,27 @@ fn a_crossfade_during_a_crossfade_cuts_the_oldest_and_fades_on_from_the_newer() 
     walk_to(&control, 20, 140);
     let c = handle.crossfade(on(0).color(GREEN), ms(100), Curve::Linear).unwrap();
     control.settle();
-    walk_to(&control, 20, 260);
+    walk_to(&control, 20, 160);
+    let d = handle.crossfade(on(0).color(RED), ms(100), Curve::Linear).unwrap();
+    control.settle();
+    walk_to(&control, 20, 300);
     let seen = drain(&events);
     let recorder = player.shutdown().unwrap();
     let px: Vec<(u64, RGB8)> = frames(&recorder).into_iter().map(|(t, p)| (t, p[0])).collect();
-    assert_eq!(
-        px,
-        [
-            (0, RED),
-            (120, RGB8::new(204, 0, 51)),
-            (140, RGB8::new(153, 0, 102)),
-            (140, BLUE), // `a` is cut: the fade goes on from `b`, at a share of 0
-            (160, RGB8::new(0, 51, 204)),
-            (180, RGB8::new(0, 102, 153)),
-            (200, RGB8::new(0, 153, 102)),
-            (220, RGB8::new(0, 204, 51)),
-            (240, GREEN),
-            (260, BLACK),
-        ]
-    );
+    // At 160 ms red is cut (it made 40 % × 80 % of the light); the blue-to-green fade
+    // goes on under the fade to red.
+    assert_eq!(px[3], (160, RGB8::new(82, 51, 122)));
+    assert_eq!(px[4], (160, RGB8::new(0, 51, 204)));
+    assert_eq!(px[5], (180, RGB8::new(51, 82, 122))); // 20 % red over 40 % green over blue
+    assert_eq!(px[px.len() - 2], (260, RED));
     let end = |id: PlayId| seen.iter().find(|e| e.is_end() && e.id() == Some(id)).unwrap();
     assert!(matches!(end(a), Event::Stopped { at, reason: StopReason::Replaced(by), .. }
-        if *at == at_ms(140) && *by == b));
+        if *at == at_ms(160) && *by == b));
     assert!(matches!(end(b), Event::Stopped { at, reason: StopReason::Replaced(by), .. }
         if *at == at_ms(240) && *by == c));
-    assert_eq!(handle.playing().map(|p| p.id), None, "shut down");
+    assert!(matches!(end(c), Event::Stopped { at, reason: StopReason::Replaced(by), .. }
+        if *at == at_ms(260) && *by == d));
+    assert_eq!(seen.len(), 7, "{seen:?}"); // four starts, three ends: `d` plays on
 }
 
 #[test]
