@@ -1,6 +1,6 @@
 //! The stage: what a player plays in one run, on layers.
 //!
-//! A run of the player plays a stage instead of one animation: up to three requests at
+//! A run of the player plays a stage instead of one animation: up to four requests at
 //! once, each a child future owning its boxed animation and drawing on a layer of its
 //! own, composed into the frame as the [`overlay`](crate::overlay) and
 //! [`crossfade`](crate::crossfade) combinators compose (with their functions):
@@ -69,7 +69,7 @@ impl<P: Pixel> Board<P> {
     pub(super) fn new(first: Command<P>) -> Board<P> {
         let mut inbox = VecDeque::with_capacity(4);
         inbox.push_back(first);
-        Board { inbox, on_stage: Vec::with_capacity(3), finished: None }
+        Board { inbox, on_stage: Vec::with_capacity(4), finished: None }
     }
 
     fn enter(&mut self, id: PlayId) {
