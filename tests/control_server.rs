@@ -893,3 +893,53 @@ fn a_costly_request_is_decoded_aside_and_delays_no_one() {
     server.shutdown().unwrap();
     player.shutdown().unwrap();
 }
+
+/// An output whose every write fails.
+#[derive(Debug)]
+struct Failing;
+
+impl Output for Failing {
+    type Pixel = RGB8;
+    type Error = std::io::Error;
+    fn len(&self) -> usize {
+        25
+    }
+    fn write(&mut self, _: blinken::Frame<'_, RGB8>) -> Result<(), Self::Error> {
+        Err(std::io::Error::other("the wire is cut"))
+    }
+}
+
+#[test]
+fn status_reports_the_last_error_and_custom_presets_are_listed() {
+    use blinken::spec::{Preset, Presets, Spec};
+    capture_logs();
+    let player = Player::spawn(Failing, SystemClock::new()).unwrap();
+    let path = socket("last-error");
+    let mut presets = Presets::default();
+    let wink = Spec::from_json(r#"{"blink": {"leds": 0, "interval": "10ms"}}"#).unwrap();
+    presets.insert(Preset::new("wink", "LED 0 winks", wink));
+    let server = Server::builder()
+        .unix(&path)
+        .key(KEY)
+        .layout(Layout::talk())
+        .presets(presets)
+        .start(player.handle())
+        .unwrap();
+    let mut client = connect(&path, KEY).unwrap();
+    let listed = ask(&mut client, "presets");
+    assert_eq!(listed["presets"], json!([{"name": "wink", "description": "LED 0 winks"}]));
+    assert_eq!(ask(&mut client, r#"{"play": "smiley"}"#)["ok"], false, "not a preset here");
+    assert_eq!(ask(&mut client, r#"{"play": "wink"}"#)["ok"], true);
+    let give_up = std::time::Instant::now() + PATIENCE;
+    loop {
+        let status = ask(&mut client, "status");
+        if let Some(error) = status["last_error"].as_str() {
+            assert!(error.contains("the wire is cut"), "{status}");
+            break;
+        }
+        assert!(std::time::Instant::now() < give_up, "no error reported: {status}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    server.shutdown().unwrap();
+    drop(player);
+}
