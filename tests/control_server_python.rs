@@ -60,6 +60,9 @@ with Client(address, authkey=key) as c:
     out['manager'] = c.recv()
     c.send(Animation([Frame(0, [red])], False, 0, 1))
     out['manager_refused'] = c.recv()
+    # 2,000 frames through the memo: a small pickle, megabytes as JSON.
+    c.send(Animation([Frame(10, [red] * 25)] * 2000, False, 0, 1))
+    out['manager_long'] = c.recv()
     c.send({'play': 'smiley'})
     out['dict'] = c.recv()
     c.send('status')
@@ -132,6 +135,7 @@ fn check(version: &str, unix: bool) {
     let manager = seen["manager"].as_i64().expect("the manager gets a bare id");
     assert!(manager > 0, "{seen}");
     assert_eq!(seen["manager_refused"], -1, "{seen}");
+    assert!(seen["manager_long"].as_i64().unwrap() > manager, "{seen}");
     assert_eq!(seen["dict"]["ok"], true, "{seen}");
     assert!(seen["dict"]["id"].as_i64().unwrap() > manager);
     assert_eq!(seen["status"]["ok"], true, "{seen}");

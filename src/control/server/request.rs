@@ -140,7 +140,7 @@ fn from_pickle(
         Err(error) => (Format::Pickle, Err(format!("the pickle was refused: {error}"))),
         Ok(value @ Value::Object { .. }) if is_class(&value, "Animation") => {
             let request = to_json(&value, 0)
-                .and_then(|json| pixelbuf(&json, &limits.spec))
+                .and_then(|json| pixelbuf(&json))
                 .map(|animation| Request::Play(Program::PixelBuf(animation)));
             (Format::Manager, request)
         }
@@ -263,7 +263,7 @@ fn program(json: &Json, limits: &Limits, command: &str) -> Result<Program, Strin
             other => Err(format!("{command}.preset: {other} is not a preset name")),
         },
         Json::Object(map) if map.contains_key("frames") => {
-            pixelbuf(json, limits).map(Program::PixelBuf).map_err(|e| format!("{command}: {e}"))
+            pixelbuf(json).map(Program::PixelBuf).map_err(|e| format!("{command}: {e}"))
         }
         Json::Object(_) => Spec::from_json_with(&json.to_string(), limits)
             .map(Program::Spec)
@@ -275,8 +275,11 @@ fn program(json: &Json, limits: &Limits, command: &str) -> Result<Program, Strin
     }
 }
 
-fn pixelbuf(json: &Json, limits: &Limits) -> Result<PixelBufAnimation, String> {
-    PixelBufAnimation::from_json_with(json.to_string().as_bytes(), limits)
+/// A pixel-buffer animation, within the bounds of its files
+/// ([`PixelBufAnimation::LIMITS`]): the message it came in was bounded already, and a
+/// pickle's memo references (`[pixel] * 25`) make its text larger than the pickle.
+fn pixelbuf(json: &Json) -> Result<PixelBufAnimation, String> {
+    PixelBufAnimation::from_json_with(json.to_string().as_bytes(), &PixelBufAnimation::LIMITS)
         .map_err(|e| format!("the animation was refused: {e}"))
 }
 
