@@ -943,3 +943,11 @@ fn status_reports_the_last_error_and_custom_presets_are_listed() {
     server.shutdown().unwrap();
     drop(player);
 }
+
+#[test]
+fn a_builder_never_shows_its_key() {
+    let builder = Server::builder().key(b"hunter2".to_vec()).unix("/tmp/x.sock");
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("hunter2") && !shown.contains("104, 117"), "{shown}");
+    assert!(shown.contains("<7 bytes>"), "{shown}");
+}

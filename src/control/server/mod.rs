@@ -108,7 +108,9 @@ pub struct Server {
 }
 
 /// Configures a [`Server`]; from [`Server::builder`].
-#[derive(Debug, Default)]
+///
+/// Its `Debug` output shows the key's length, never the key.
+#[derive(Default)]
 #[must_use = "a builder does nothing until start"]
 pub struct ServerBuilder {
     unix: Option<PathBuf>,
@@ -118,6 +120,20 @@ pub struct ServerBuilder {
     layout: Option<Layout>,
     brightness: Option<BrightnessHandle>,
     limits: ServerLimits,
+}
+
+impl core::fmt::Debug for ServerBuilder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("unix", &self.unix)
+            .field("tcp", &self.tcp)
+            .field("key", &self.key.as_ref().map(|k| format!("<{} bytes>", k.len())))
+            .field("presets", &self.presets.as_ref().map(Presets::len))
+            .field("layout", &self.layout)
+            .field("brightness", &self.brightness)
+            .field("limits", &self.limits)
+            .finish()
+    }
 }
 
 impl Server {
