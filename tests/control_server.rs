@@ -539,7 +539,9 @@ mod fuzz {
 
     use super::*;
     use blinken::control::parse_request;
-    use proptest::prelude::{ProptestConfig, Strategy, any, prop, prop_oneof, proptest};
+    use proptest::prelude::{
+        ProptestConfig, Strategy, any, prop, prop_assert, prop_oneof, proptest,
+    };
     use proptest::test_runner::{Config, TestRunner};
 
     fn cases(default: u32) -> u32 {
@@ -595,6 +597,48 @@ mod fuzz {
         #[test]
         fn mutated_requests_never_panic(bytes in mutated()) {
             let _ = parse_request(&bytes, &ServerLimits::default());
+        }
+
+        /// The framing, as the server feeds it: never more buffered than one message.
+        #[test]
+        fn random_streams_never_overfill_the_frame_decoder(
+            chunks in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..40), 0..40),
+            max in 0usize..64,
+        ) {
+            let mut decoder = blinken::control::frame::Decoder::new(max);
+            'stream: for chunk in chunks {
+                let mut rest = &chunk[..];
+                while !rest.is_empty() {
+                    let Ok(want) = decoder.wanted() else { break 'stream };
+                    let take = want.min(rest.len());
+                    decoder.push(&rest[..take]);
+                    rest = &rest[take..];
+                    prop_assert!(decoder.buffered() <= max + 12);
+                    match decoder.next_message() {
+                        Ok(Some(message)) => prop_assert!(message.len() <= max),
+                        Ok(None) => {}
+                        Err(_) => break 'stream,
+                    }
+                }
+            }
+        }
+
+        /// The server's handshake never lets a peer in without the key.
+        #[test]
+        fn random_answers_never_authenticate(
+            messages in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..300), 1..5),
+            random in any::<[u8; 32]>(),
+        ) {
+            use blinken::control::auth::{ServerHandshake, Step};
+            let mut bytes = [0u8; 40];
+            bytes[..32].copy_from_slice(&random);
+            let (mut server, _) = ServerHandshake::new(KEY, bytes);
+            for message in messages {
+                if let Step::Fail(..) = server.receive(&message) {
+                    break;
+                }
+            }
+            prop_assert!(!server.is_done());
         }
     }
 
