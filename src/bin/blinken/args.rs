@@ -116,7 +116,7 @@ pub struct ServeArgs {
     #[arg(long, value_enum, conflicts_with_all = ["board", "leds"])]
     pub strip: Option<Strip>,
     /// How many LEDs (a colour strip: apa102, or drawn in the terminal or the log).
-    #[arg(long, value_name = "N", value_parser = parse_leds)]
+    #[arg(long, value_name = "N", value_parser = parse_leds, allow_negative_numbers = true)]
     pub leds: Option<usize>,
     /// The GPIO chip (--output gpio; default /dev/gpiochip0).
     #[arg(long, value_name = "PATH")]
@@ -148,7 +148,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DIR")]
     pub presets: Option<PathBuf>,
     /// The starting brightness of a colour output, 0 to 1 (clients may change it).
-    #[arg(long, value_name = "F", value_parser = parse_fraction)]
+    #[arg(long, value_name = "F", value_parser = parse_fraction, allow_negative_numbers = true)]
     pub brightness: Option<f64>,
 }
 
@@ -168,7 +168,7 @@ pub struct ClientArgs {
     #[arg(long)]
     pub json: bool,
     /// How long to wait for the server to answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds, allow_negative_numbers = true)]
     pub timeout: Duration,
 }
 
@@ -198,7 +198,7 @@ pub struct CrossfadeArgs {
     #[command(flatten)]
     pub program: ProgramArgs,
     /// How long the fade takes: 1.5s, 500ms, or seconds (0.5).
-    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    #[arg(long, value_name = "D", value_parser = parse_duration, allow_negative_numbers = true)]
     pub duration: Duration,
     /// The fade's curve.
     #[arg(long, value_enum, default_value = "linear")]
@@ -239,7 +239,7 @@ pub struct RecordArgs {
     #[arg(long, value_enum, conflicts_with_all = ["output_len", "board"])]
     pub strip: Option<Strip>,
     /// How long to play: 10, 2.5s, 500ms.
-    #[arg(long, value_name = "S", default_value = "10", value_parser = parse_duration)]
+    #[arg(long, value_name = "S", default_value = "10", value_parser = parse_duration, allow_negative_numbers = true)]
     pub seconds: Duration,
     /// Prints each LED's colour (rrggbb) instead of # lit and . dark.
     #[arg(long)]
@@ -318,6 +318,9 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
 fn parse_duration(text: &str) -> Result<Duration, String> {
     if let Ok(d) = parse_seconds(text) {
         return Ok(d);
+    }
+    if text.parse::<f64>().is_ok() {
+        return Err("expected a duration above zero, e.g. 1.5s, 500ms or 0.5".to_owned());
     }
     match blinken::spec::parse_duration(text) {
         Ok(d) if !d.is_zero() => Ok(d),
