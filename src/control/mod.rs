@@ -9,12 +9,19 @@
 //! before it has proved it holds the key, and every size is bounded: handshake messages
 //! to 256 bytes, later messages to the limit given.
 //!
-//! The server that serves a [`PlayerHandle`](crate::PlayerHandle) over this protocol
-//! (requests, pickles, subscriptions) builds on these parts.
+//! [`Server`] serves a [`PlayerHandle`](crate::PlayerHandle) over this protocol
+//! (requests, pickles, subscriptions; Linux), as `docs/protocol.md` describes.
 
 pub mod auth;
 mod connection;
 pub mod frame;
 pub mod pickle;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod server;
 
 pub use connection::{Connection, ControlError};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use server::{
+    KeyError, Server, ServerBuilder, ServerError, ServerLimits, key_from_env, parse_request,
+    read_key_file,
+};

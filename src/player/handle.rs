@@ -294,6 +294,26 @@ impl<P: Pixel> PlayerHandle<P> {
         self.send(Command::Clear, true).map(drop)
     }
 
+    /// [`PlayerHandle::stop`] that never waits: fails with [`PlayError::Full`] when the
+    /// command queue is full (a server's I/O thread must not block on a stuck player).
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::stop`], and [`PlayError::Full`].
+    pub fn try_stop(&self) -> Result<(), PlayError> {
+        self.send(Command::Stop, false).map(drop)
+    }
+
+    /// [`PlayerHandle::clear`] that never waits: fails with [`PlayError::Full`] when
+    /// the command queue is full.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::clear`], and [`PlayError::Full`].
+    pub fn try_clear(&self) -> Result<(), PlayError> {
+        self.send(Command::Clear, false).map(drop)
+    }
+
     /// Subscribes to the player's events from now on, keeping at most
     /// [`Events::CAPACITY`] unread events; see [`Events`] for what happens to a
     /// subscriber that does not keep up.
