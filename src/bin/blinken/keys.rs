@@ -1,5 +1,7 @@
 //! The key: from `--key-file PATH` or `--key-env VAR`, never from the command line.
 
+use blinken::control::{key_from_env, read_key_file};
+
 use crate::args::KeyArgs;
 use crate::error::Failed;
 
@@ -14,33 +16,11 @@ pub fn load(args: &KeyArgs) -> Result<Option<Vec<u8>>, Failed> {
         return match key_from_env(var) {
             Ok(Some(key)) => Ok(Some(key)),
             Ok(None) => Err(Failed::new(format!(
-                "--key-env {var}: the environment variable {var} is not set; export it, or use --key-file PATH"
+                "--key-env {var}: the environment variable {var} is not set; export it, or use \
+                 --key-file PATH"
             ))),
             Err(e) => Err(Failed::because(format!("--key-env {var}: no usable key"), e)),
         };
     }
     Ok(None)
-}
-
-// Stand-ins for `blinken::control::{read_key_file, key_from_env}` until the server
-// lands.
-fn read_key_file(
-    path: &std::path::Path,
-) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
-    let mut key = std::fs::read(path)?;
-    if key.ends_with(b"\n") {
-        key.pop();
-    }
-    if key.is_empty() {
-        return Err("the file is empty; write a key into it".into());
-    }
-    Ok(key)
-}
-
-fn key_from_env(var: &str) -> Result<Option<Vec<u8>>, Box<dyn std::error::Error + Send + Sync>> {
-    match std::env::var_os(var) {
-        None => Ok(None),
-        Some(value) if value.is_empty() => Err("the variable is empty".into()),
-        Some(value) => Ok(Some(value.into_encoded_bytes())),
-    }
 }

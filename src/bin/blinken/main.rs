@@ -13,6 +13,7 @@ mod client;
 mod error;
 mod keys;
 mod log;
+mod logger;
 mod pixel;
 mod program;
 mod record;

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
+use blinken::control::Server;
 use blinken::output::Output;
 use blinken::output::adapter::{Brightness, BrightnessHandle};
 use blinken::output::apa102::{Apa102, Apa102Spi, PixelOrder, open_spidev_bus};
@@ -154,6 +155,7 @@ fn plan(args: &ServeArgs) -> Result<Plan, Failed> {
 
 pub fn run(args: &ServeArgs) -> Result<(), Failed> {
     let plan = plan(args)?;
+    crate::logger::init();
     let key = keys::load(&args.key)?;
     if args.tcp.is_some() && key.is_none() {
         return Err(Failed::usage(
@@ -264,7 +266,7 @@ where
     .map_err(|e| Failed::because("could not handle Ctrl-C and SIGTERM", e))?;
     let player = Player::spawn(output, SystemClock::new())
         .map_err(|e| Failed::because("could not start the player thread", e))?;
-    let server = match start(player.handle(), layout, brightness, &listen) {
+    let server = match start(player.handle(), layout, brightness, listen) {
         Ok(server) => server,
         Err(error) => {
             // The server's failure is the story; the player's shutdown is best effort.
@@ -272,10 +274,10 @@ where
             return Err(error);
         }
     };
-    let mut places = vec![format!("unix socket {}", listen.unix.display())];
-    if let Some(tcp) = listen.tcp {
-        places.push(format!("tcp {tcp}"));
-    }
+    let mut places: Vec<String> =
+        server.unix_path().map(|p| format!("unix socket {}", p.display())).into_iter().collect();
+    // The bound address (port 0 asks the system for a port).
+    places.extend(server.tcp_addr().map(|a| format!("tcp {a}")));
     eprintln!(
         "blinken: playing on {what}; listening on {} (Ctrl-C or SIGTERM to stop)",
         places.join(" and ")
@@ -306,24 +308,28 @@ where
     }
 }
 
-/// The running server (until the control server lands: nothing).
-#[derive(Debug)]
-struct Running;
-
+/// Starts the control server on `player`.
 fn start<P: CliPixel>(
-    _player: blinken::PlayerHandle<P>,
-    _layout: Layout,
-    _brightness: Option<BrightnessHandle>,
-    _listen: &Listen,
-) -> Result<Running, Failed> {
-    Err(Failed::new(
-        "blinken serve is not built yet: the control server (blinken::control::Server) has not \
-         landed in this build",
-    ))
+    player: blinken::PlayerHandle<P>,
+    layout: Layout,
+    brightness: Option<BrightnessHandle>,
+    listen: Listen,
+) -> Result<Server, Failed> {
+    let mut builder = Server::builder().unix(&listen.unix).layout(layout).presets(listen.presets);
+    if let Some(tcp) = listen.tcp {
+        builder = builder.tcp(tcp);
+    }
+    if let Some(key) = listen.key {
+        builder = builder.key(key);
+    }
+    if let Some(handle) = brightness {
+        builder = builder.brightness(handle);
+    }
+    builder.start(player).map_err(|e| Failed::because("the control server could not start", e))
 }
 
-fn stop_server(_server: Running) -> Result<(), Failed> {
-    Ok(())
+fn stop_server(server: Server) -> Result<(), Failed> {
+    server.shutdown().map_err(|e| Failed::because("the control server did not stop cleanly", e))
 }
 
 /// Makes sure `path`'s directory exists, for a clear error before the server tries.
