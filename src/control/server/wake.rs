@@ -37,9 +37,12 @@ impl Wake {
 
     /// Called by the loop when it woke: later wakes write again.
     pub(crate) fn drain(&self, rx: &UnixStream) {
-        self.pending.store(false, Ordering::Release);
         let mut buf = [0u8; 64];
         while matches!((&*rx).read(&mut buf), Ok(n) if n > 0) {}
+        // After reading: a wake that lands in between finds `pending` still set and
+        // writes nothing, but the loop handles everything after draining anyway.
+        // Cleared first, its byte could be read here and `pending` left set forever.
+        self.pending.store(false, Ordering::Release);
     }
 }
 
