@@ -569,6 +569,15 @@ fn keys_from_files_and_the_environment() {
     let dir = temp_dir();
     let key_file = dir.join("key");
     std::fs::write(&key_file, "secret\n").unwrap();
+    // A key every user can read is refused, saying what to do.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    fails(
+        &["status", "--key-file", key_file.to_str().unwrap()],
+        1,
+        "can be read by every user (mode 644); run `chmod o-rwx",
+    );
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
 
     let (path, server) = fake_unix(Some(b"secret"), vec![json!({"ok": true, "id": 1})]);
     let output = blinken(&[
@@ -658,4 +667,205 @@ fn a_reply_that_is_not_json() {
     });
     fails(&["status", "--unix", path.to_str().unwrap()], 1, "the server's reply is not JSON");
     server.join().unwrap();
+}
+
+// ---------------------------------------------------------------------------------------
+// End to end: `blinken serve --output log` and the clients, all through the binary.
+
+/// A running `blinken serve`, stopped with SIGTERM when dropped.
+struct Served {
+    child: Option<std::process::Child>,
+    /// Standard error's lines, read by a thread.
+    stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl Served {
+    /// Starts `blinken serve ARGS` and waits for its "listening on" line (the sockets
+    /// are bound then); returns that line too.
+    fn start(args: &[&str], env: &[(&str, &str)]) -> (Served, String) {
+        use std::io::BufRead;
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .args(args)
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, stderr) = std::sync::mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(err).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let served = Served { child: Some(child), stderr };
+        loop {
+            let line = served
+                .stderr
+                .recv_timeout(Duration::from_secs(30))
+                .expect("blinken serve says where it listens");
+            if line.starts_with("blinken: playing on") {
+                return (served, line);
+            }
+            assert!(!line.contains("error"), "blinken serve failed: {line}");
+        }
+    }
+
+    /// Sends SIGTERM, waits; returns the exit status, standard output and the rest of
+    /// standard error.
+    fn terminate(mut self) -> (std::process::ExitStatus, String, String) {
+        let child = self.child.take().unwrap();
+        let pid = child.id().to_string();
+        let kill = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(kill.success());
+        let output = wait_with_deadline(child, Duration::from_secs(30))
+            .expect("blinken serve ends on SIGTERM");
+        let rest: Vec<String> = self.stderr.try_iter().collect();
+        (output.status, stdout(&output), rest.join("\n"))
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Runs a client with `args` and `--unix socket`; expects success; returns stdout.
+#[track_caller]
+fn client(socket: &std::path::Path, args: &[&str]) -> String {
+    let mut all = args.to_vec();
+    all.extend(["--unix", socket.to_str().unwrap()]);
+    let output = blinken(&all);
+    assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    stdout(&output)
+}
+
+#[test]
+fn serve_plays_what_clients_ask_and_stops_on_sigterm() {
+    let dir = temp_dir();
+    let socket = dir.join("blinken.sock");
+    let (served, line) =
+        Served::start(&["--output", "log", "--unix", socket.to_str().unwrap()], &[]);
+    assert!(line.contains(&format!("listening on unix socket {}", socket.display())), "{line}");
+
+    // A watcher first: it sees every event from here on.
+    let watcher = Command::new(BIN)
+        .args(["watch", "--unix", socket.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The watcher is subscribed once its "subscribe" was answered; a status request
+    // after it is served after it (one server thread, in order of arrival), so give
+    // the watcher a moment to connect first.
+    std::thread::sleep(Duration::from_millis(300));
+
+    assert_eq!(client(&socket, &["play", "smiley"]), "playing, id 1\n");
+    let status = client(&socket, &["status"]);
+    assert!(status.starts_with("playing: id 1, since "), "{status}");
+    assert!(status.contains("overlay: nothing\nbrightness: none\nlast error: none\n"), "{status}");
+    let presets = client(&socket, &["presets"]);
+    assert!(presets.lines().any(|l| l.starts_with("smiley ")), "{presets}");
+
+    // A refused program changes nothing, and says why.
+    let output = blinken(&["play", "nope", "--unix", socket.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("the server refused: "), "{}", stderr(&output));
+    assert!(stderr(&output).contains("nope"), "{}", stderr(&output));
+    assert!(client(&socket, &["status"]).starts_with("playing: id 1,"));
+
+    let blink = r#"{"blink": {"leds": "row 0", "interval": "50ms"}}"#;
+    assert_eq!(client(&socket, &["play", "--spec", blink]), "playing, id 2\n");
+    assert_eq!(client(&socket, &["stop"]), "stopped\n");
+    assert!(client(&socket, &["status"]).starts_with("playing: nothing\n"));
+
+    let (status, log, rest) = served.terminate();
+    assert!(status.success(), "serve failed: {rest}");
+    assert!(rest.contains("shutting down"), "{rest}");
+    assert!(!socket.exists(), "the socket file is removed at shutdown");
+
+    // The log: the smiley's first frame, then row 0 blinking, then everything off.
+    let frames: Vec<&str> = log.lines().map(|l| l.split_once(' ').unwrap().1).collect();
+    assert_eq!(frames[0], ".#.#......#...#.###......", "{log}");
+    assert!(frames.contains(&"#####...................."), "{log}");
+    assert_eq!(*frames.last().unwrap(), ".........................", "{log}");
+
+    // The watcher ended when the server closed, having printed every event.
+    let watched = wait_with_deadline(watcher, Duration::from_secs(30)).expect("watch ends");
+    assert!(watched.status.success());
+    let events: Vec<String> =
+        stdout(&watched).lines().map(|l| l.split_once(' ').unwrap().1.to_owned()).collect();
+    assert_eq!(
+        events,
+        [
+            "started id=1",
+            "stopped id=1 reason=replaced by=2",
+            "started id=2",
+            "stopped id=2 reason=stop",
+        ],
+        "{}",
+        stdout(&watched)
+    );
+}
+
+#[test]
+fn serve_on_tcp_with_a_key_and_brightness() {
+    let dir = temp_dir();
+    let socket = dir.join("blinken.sock");
+    let (served, line) = Served::start(
+        &[
+            "--output",
+            "log",
+            "--leds",
+            "3",
+            "--brightness",
+            "0.5",
+            "--unix",
+            socket.to_str().unwrap(),
+            "--tcp",
+            "127.0.0.1:0",
+            "--key-env",
+            "BLINKEN_TEST_KEY",
+        ],
+        &[("BLINKEN_TEST_KEY", "e2e key")],
+    );
+    let port = line.rsplit_once("tcp 127.0.0.1:").unwrap().1.split_once(' ').unwrap().0.to_owned();
+    let tcp = |args: &[&str], key: &str| {
+        let mut all = args.to_vec();
+        all.extend(["--tcp", &port, "--key-env", "BLINKEN_TEST_KEY"]);
+        Command::new(BIN).args(&all).env("BLINKEN_TEST_KEY", key).output().unwrap()
+    };
+    let on = r##"{"on": {"leds": 0, "color": "#ff8000"}}"##;
+    let output = tcp(&["play", "--spec", on], "e2e key");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = tcp(&["status"], "e2e key");
+    assert!(stdout(&output).contains("brightness: 0.5"), "{}", stdout(&output));
+    let output = tcp(&["brightness", "1"], "e2e key");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = tcp(&["status"], "wrong key");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("refused the key"), "{}", stderr(&output));
+
+    // The Unix socket wants the key too.
+    let output = blinken(&["status", "--unix", socket.to_str().unwrap()]);
+    assert!(stderr(&output).contains("the server asks for a key"), "{}", stderr(&output));
+
+    // A second server on the same socket is refused, naming it.
+    let output = blinken(&["serve", "--output", "log", "--unix", socket.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("a server already answers on"), "{}", stderr(&output));
+
+    let (status, log, rest) = served.terminate();
+    assert!(status.success(), "{rest}");
+    // Orange at half brightness (scale8: c × 129 / 256), then everything off at shutdown.
+    let lines: Vec<&str> = log.lines().map(|l| l.split_once(' ').unwrap().1).collect();
+    assert_eq!(lines[0], "804000 000000 000000", "{log}");
+    assert_eq!(*lines.last().unwrap(), "000000 000000 000000", "{log}");
 }

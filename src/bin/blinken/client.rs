@@ -82,14 +82,17 @@ pub fn status(args: &ClientArgs) -> Result<(), Failed> {
             None | Some(Value::Null) => "none".to_owned(),
             Some(value) => show(Some(value)),
         };
-        format!(
-            "playing: {}\noverlay: {}\nbrightness: {}\nlast error: {}\nnow: {}\n",
+        let mut text = format!(
+            "playing: {}\noverlay: {}\nbrightness: {}\nlast error: {}\n",
             play(&reply["playing"]),
             play(&reply["overlay"]),
             or_none(reply.get("brightness")),
             or_none(reply.get("last_error")),
-            seconds(reply.get("now")),
-        )
+        );
+        if let Some(now) = reply.get("now") {
+            text.push_str(&format!("now: {}\n", seconds(Some(now))));
+        }
+        text
     })
 }
 
@@ -143,7 +146,7 @@ fn event_line(event: &Value) -> String {
     let first = ["id", "reason", "by", "missed", "error"];
     let rest = map.keys().filter(|k| !first.contains(&k.as_str()) && *k != "event" && *k != "at");
     for key in first.iter().copied().chain(rest.map(String::as_str)) {
-        if let Some(value) = map.get(key) {
+        if let Some(value) = map.get(key).filter(|v| !v.is_null()) {
             let text = show(Some(value));
             if text.contains(char::is_whitespace) || text.is_empty() {
                 line.push_str(&format!(" {key}={}", Value::String(text)));
@@ -407,6 +410,8 @@ mod tests {
         let event =
             json!({"event": "stopped", "id": 4, "at": 20.25, "reason": "replaced", "by": 6});
         assert_eq!(event_line(&event), "20.250000 stopped id=4 reason=replaced by=6\n");
+        let event = json!({"event": "stopped", "id": 4, "at": 20.25, "reason": "stop", "by": null});
+        assert_eq!(event_line(&event), "20.250000 stopped id=4 reason=stop\n");
         let event = json!({"event": "output_failed", "id": 6, "at": 21.0, "error": "no device"});
         assert_eq!(event_line(&event), "21.000000 output_failed id=6 error=\"no device\"\n");
         assert_eq!(event_line(&json!({"event": "lagged", "missed": 17})), "lagged missed=17\n");
