@@ -508,7 +508,7 @@ fn status_and_presets_read_plainly() {
     assert_eq!(got[0], json!("status"));
     assert_eq!(
         stdout(&output),
-        "playing: id 4, since 12.500000\noverlay: nothing\nbrightness: 0.5\nlast error: none\nnow: 20.000000\n"
+        "playing: id 4, since 12.500000\noverlay: nothing\nbrightness: 0.50\nlast error: none\nnow: 20.000000\n"
     );
 
     let reply = json!({"ok": true, "presets": [
@@ -748,6 +748,21 @@ fn client(socket: &std::path::Path, args: &[&str]) -> String {
     stdout(&output)
 }
 
+/// Runs the client until its output satisfies `done` (readiness, not timing: at most
+/// 30 s, then it fails).
+#[track_caller]
+fn eventually(socket: &std::path::Path, args: &[&str], done: impl Fn(&str) -> bool) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let output = client(socket, args);
+        if done(&output) {
+            return output;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "{args:?} still says {output}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 #[test]
 fn serve_plays_what_clients_ask_and_stops_on_sigterm() {
     let dir = temp_dir();
@@ -756,20 +771,21 @@ fn serve_plays_what_clients_ask_and_stops_on_sigterm() {
         Served::start(&["--output", "log", "--unix", socket.to_str().unwrap()], &[]);
     assert!(line.contains(&format!("listening on unix socket {}", socket.display())), "{line}");
 
-    // A watcher first: it sees every event from here on.
-    let watcher = Command::new(BIN)
+    // A watcher first: it sees every event from the moment it says it watches.
+    let mut watcher = Command::new(BIN)
         .args(["watch", "--unix", socket.to_str().unwrap()])
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // The watcher is subscribed once its "subscribe" was answered; a status request
-    // after it is served after it (one server thread, in order of arrival), so give
-    // the watcher a moment to connect first.
-    std::thread::sleep(Duration::from_millis(300));
+    let mut said = String::new();
+    use std::io::BufRead;
+    std::io::BufReader::new(watcher.stderr.take().unwrap()).read_line(&mut said).unwrap();
+    assert_eq!(said, "blinken: watching events (Ctrl-C to stop)\n");
 
     assert_eq!(client(&socket, &["play", "smiley"]), "playing, id 1\n");
-    let status = client(&socket, &["status"]);
-    assert!(status.starts_with("playing: id 1, since "), "{status}");
+    // The player starts a request on its own thread: status shows it once started.
+    let status = eventually(&socket, &["status"], |s| s.starts_with("playing: id 1, since "));
     assert!(status.contains("overlay: nothing\nbrightness: none\nlast error: none\n"), "{status}");
     let presets = client(&socket, &["presets"]);
     assert!(presets.lines().any(|l| l.starts_with("smiley ")), "{presets}");
@@ -784,7 +800,7 @@ fn serve_plays_what_clients_ask_and_stops_on_sigterm() {
     let blink = r#"{"blink": {"leds": "row 0", "interval": "50ms"}}"#;
     assert_eq!(client(&socket, &["play", "--spec", blink]), "playing, id 2\n");
     assert_eq!(client(&socket, &["stop"]), "stopped\n");
-    assert!(client(&socket, &["status"]).starts_with("playing: nothing\n"));
+    eventually(&socket, &["status"], |s| s.starts_with("playing: nothing\n"));
 
     let (status, log, rest) = served.terminate();
     assert!(status.success(), "serve failed: {rest}");
@@ -845,8 +861,16 @@ fn serve_on_tcp_with_a_key_and_brightness() {
     let on = r##"{"on": {"leds": 0, "color": "#ff8000"}}"##;
     let output = tcp(&["play", "--spec", on], "e2e key");
     assert!(output.status.success(), "{}", stderr(&output));
-    let output = tcp(&["status"], "e2e key");
-    assert!(stdout(&output).contains("brightness: 0.5"), "{}", stdout(&output));
+    let start = std::time::Instant::now();
+    let status = loop {
+        let status = stdout(&tcp(&["status"], "e2e key"));
+        if status.starts_with("playing: id 1,") {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "status still says {status}");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(status.contains("brightness: 0.50\n"), "{status}");
     let output = tcp(&["brightness", "1"], "e2e key");
     assert!(output.status.success(), "{}", stderr(&output));
     let output = tcp(&["status"], "wrong key");

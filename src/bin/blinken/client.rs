@@ -86,7 +86,10 @@ pub fn status(args: &ClientArgs) -> Result<(), Failed> {
             "playing: {}\noverlay: {}\nbrightness: {}\nlast error: {}\n",
             play(&reply["playing"]),
             play(&reply["overlay"]),
-            or_none(reply.get("brightness")),
+            match reply.get("brightness").and_then(Value::as_f64) {
+                Some(level) => format!("{level:.2}"),
+                None => or_none(reply.get("brightness")),
+            },
             or_none(reply.get("last_error")),
         );
         if let Some(now) = reply.get("now") {
@@ -112,6 +115,9 @@ pub fn watch(args: &ClientArgs) -> Result<(), Failed> {
     let reply = exchange(&mut link, &json!("subscribe"), args)?;
     refused(&reply)?;
     link.set_read_timeout(None)?;
+    // On standard error, so that standard output holds only events; a script can wait
+    // for this line to know that no later event will be missed.
+    eprintln!("blinken: watching events (Ctrl-C to stop)");
     loop {
         let bytes = match link.recv() {
             Ok(bytes) => bytes,
