@@ -5,7 +5,7 @@
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use blinken::control::frame::{self, Decoder};
@@ -20,14 +20,27 @@ use crate::program::Program;
 /// The largest reply a client reads (a long preset list fits many times over).
 const MAX_REPLY: usize = 16 << 20;
 
-/// Where clients and `serve` find the socket without `--unix`:
-/// `$XDG_RUNTIME_DIR/blinken.sock` when that variable is set (a user's server), else
-/// `/run/blinken/blinken.sock` (the system service).
+/// The system service's socket.
+const SYSTEM_SOCKET: &str = "/run/blinken/blinken.sock";
+
+/// Where `serve` listens without `--unix`: `$XDG_RUNTIME_DIR/blinken.sock` when that
+/// variable is set (a user's server), else `/run/blinken/blinken.sock` (the system
+/// service).
 pub fn default_socket() -> PathBuf {
     match std::env::var_os("XDG_RUNTIME_DIR") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir).join("blinken.sock"),
-        _ => PathBuf::from("/run/blinken/blinken.sock"),
+        _ => PathBuf::from(SYSTEM_SOCKET),
     }
+}
+
+/// Where a client looks without `--unix`: the user's socket if it exists, else the
+/// system service's (so a user logged in on the Pi reaches the service without flags).
+fn client_sockets() -> Vec<PathBuf> {
+    let mut places = vec![default_socket()];
+    if places[0] != Path::new(SYSTEM_SOCKET) {
+        places.push(PathBuf::from(SYSTEM_SOCKET));
+    }
+    places
 }
 
 pub fn play(args: &PlayArgs, command: &str) -> Result<(), Failed> {
@@ -363,7 +376,24 @@ fn connect(args: &ClientArgs) -> Result<Link, Failed> {
             (Stream::Tcp(stream), address.to_string())
         }
         None => {
-            let path = args.unix.clone().unwrap_or_else(default_socket);
+            let path = match &args.unix {
+                Some(path) => path.clone(),
+                None => {
+                    let places = client_sockets();
+                    match places.iter().find(|p| p.exists()) {
+                        Some(found) => found.clone(),
+                        None if places.len() > 1 => {
+                            return Err(Failed::new(format!(
+                                "no server socket at {} or {}: is `blinken serve` running? \
+                                 Name its socket with --unix PATH",
+                                places[0].display(),
+                                places[1].display()
+                            )));
+                        }
+                        None => places[0].clone(),
+                    }
+                }
+            };
             let shown = path.display().to_string();
             let stream = UnixStream::connect(&path).map_err(|e| {
                 let hint = match e.kind() {

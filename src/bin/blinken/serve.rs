@@ -292,9 +292,9 @@ where
     served.and(played)
 }
 
-fn shutdown_player<O: Output>(player: Player<O>) -> Result<(), Failed>
+fn shutdown_player<O>(player: Player<O>) -> Result<(), Failed>
 where
-    O: Send + 'static,
+    O: Output + Send + 'static,
     O::Pixel: Send,
 {
     match player.shutdown() {
