@@ -170,6 +170,13 @@ pub fn run(args: &ServeArgs) -> Result<(), Failed> {
         presets: crate::record::presets(args.presets.as_deref())?,
     };
     socket_dir(&listen.unix)?;
+    if args.output == OutputKind::Terminal && !std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        eprintln!(
+            "blinken: standard output is not a terminal; --output log prints plain lines instead \
+             of the simulator's drawing"
+        );
+    }
     let level = args.brightness.unwrap_or(1.0);
     match plan {
         Plan::Terminal(Shape::Talk) => serve(
