@@ -1,1 +1,219 @@
-fn main() {}
+//! The control server's latency: from a client's request to the first write of the new
+//! animation at the output.
+//!
+//! ```text
+//! cargo bench --features control --bench control -- --requests 1000
+//! ```
+//!
+//! A player on the real clock (`SystemClock`) drives a probe output of two plain LEDs
+//! that stamps every write (`std::time::Instant`) and passes the stamp and the lit LED
+//! to the bench thread. Request `k` plays `{"play": {"on": {"leds": k mod 2}}}`, so
+//! every request changes the frame; its latency is the probe's stamp of the first write
+//! lighting LED `k mod 2` minus the instant just before the client sent the request
+//! (for (b), just before it connected). The reply is read after the write was seen.
+//!
+//! - **(a) one open connection**: one authenticated TCP connection on loopback, the
+//!   requests one after the other (and the same over the Unix socket);
+//! - **(b) a new authenticated connection per request**: connect, the `{sha256}`
+//!   handshake both ways, the request, close (TCP, and the Unix socket).
+//!
+//! 50 uncounted warm-up requests come first in each scenario. Results are printed and
+//! written to `$CARGO_TARGET_DIR/blinken-bench/control.json` (`target/blinken-bench/`
+//! in the package when `CARGO_TARGET_DIR` is unset).
+
+use std::net::{SocketAddr, TcpStream};
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::time::{Duration, Instant};
+
+use blinken::control::{Connection, Server};
+use blinken::{Frame, Output, Player, SystemClock};
+use serde_json::json;
+
+const KEY: &[u8] = b"bench key";
+const WARM_UP: usize = 50;
+
+/// Two plain LEDs; every write is stamped and sent with the lit LED.
+#[derive(Debug)]
+struct Probe(SyncSender<(Instant, Option<usize>)>);
+
+impl Output for Probe {
+    type Pixel = bool;
+    type Error = std::convert::Infallible;
+    fn len(&self) -> usize {
+        2
+    }
+    fn write(&mut self, frame: Frame<'_, bool>) -> Result<(), Self::Error> {
+        let at = Instant::now();
+        let _ = self.0.try_send((at, frame.pixels.iter().position(|&p| p)));
+        Ok(())
+    }
+}
+
+fn request(k: usize) -> Vec<u8> {
+    format!(r#"{{"play": {{"on": {{"leds": {}}}}}}}"#, k % 2).into_bytes()
+}
+
+/// Waits for the write that lights LED `k mod 2`; its stamp.
+fn written(writes: &Receiver<(Instant, Option<usize>)>, k: usize) -> Instant {
+    loop {
+        let (at, lit) = writes.recv_timeout(Duration::from_secs(5)).expect("the output is written");
+        if lit == Some(k % 2) {
+            return at;
+        }
+    }
+}
+
+trait Connect {
+    type Stream: std::io::Read + std::io::Write;
+    fn open(&self) -> Connection<Self::Stream>;
+}
+
+impl Connect for SocketAddr {
+    type Stream = TcpStream;
+    fn open(&self) -> Connection<TcpStream> {
+        let stream = TcpStream::connect(self).unwrap();
+        stream.set_nodelay(true).unwrap();
+        Connection::connect(stream, KEY, 1 << 20).unwrap()
+    }
+}
+
+impl Connect for PathBuf {
+    type Stream = UnixStream;
+    fn open(&self) -> Connection<UnixStream> {
+        Connection::connect(UnixStream::connect(self).unwrap(), KEY, 1 << 20).unwrap()
+    }
+}
+
+fn one_connection(
+    to: &impl Connect,
+    writes: &Receiver<(Instant, Option<usize>)>,
+    n: usize,
+    k: &mut usize,
+) -> Vec<Duration> {
+    let mut client = to.open();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..WARM_UP + n {
+        *k += 1;
+        let sent = Instant::now();
+        client.send_bytes(&request(*k)).unwrap();
+        let at = written(writes, *k);
+        assert!(client.recv_bytes().unwrap().starts_with(b"{\"id\""));
+        if i >= WARM_UP {
+            out.push(at - sent);
+        }
+    }
+    out
+}
+
+fn new_connections(
+    to: &impl Connect,
+    writes: &Receiver<(Instant, Option<usize>)>,
+    n: usize,
+    k: &mut usize,
+) -> Vec<Duration> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..WARM_UP + n {
+        *k += 1;
+        let sent = Instant::now();
+        let mut client = to.open();
+        client.send_bytes(&request(*k)).unwrap();
+        let at = written(writes, *k);
+        assert!(client.recv_bytes().unwrap().starts_with(b"{\"id\""));
+        drop(client);
+        if i >= WARM_UP {
+            out.push(at - sent);
+        }
+    }
+    out
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
+fn us(d: Duration) -> f64 {
+    (d.as_nanos() as f64 / 1000.0 * 10.0).round() / 10.0
+}
+
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')))
+        .map_or("unknown CPU", |(_, m)| m.trim());
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    format!("{model}, {cpus} CPUs, Linux {}", kernel.trim())
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut n = 1000;
+    while let Some(arg) = args.next() {
+        if arg == "--requests" {
+            n = args.next().and_then(|v| v.parse().ok()).expect("--requests N");
+        }
+    }
+    let (tx, writes) = sync_channel(4096);
+    let player = Player::spawn(Probe(tx), SystemClock::new()).unwrap();
+    let path = std::env::temp_dir().join(format!("blinken-bench-{}.sock", std::process::id()));
+    let server = Server::builder()
+        .tcp("127.0.0.1:0".parse().unwrap())
+        .unix(&path)
+        .key(KEY)
+        .start(player.handle())
+        .unwrap();
+    let tcp = server.tcp_addr().unwrap();
+    let mut k = 0;
+    let scenarios: Vec<(&str, &str, Vec<Duration>)> = vec![
+        ("a_tcp", "(a) one open TCP connection", one_connection(&tcp, &writes, n, &mut k)),
+        ("a_unix", "(a) one open Unix connection", one_connection(&path, &writes, n, &mut k)),
+        (
+            "b_tcp",
+            "(b) a new TCP connection per request",
+            new_connections(&tcp, &writes, n, &mut k),
+        ),
+        (
+            "b_unix",
+            "(b) a new Unix connection per request",
+            new_connections(&path, &writes, n, &mut k),
+        ),
+    ];
+    server.shutdown().unwrap();
+    player.shutdown().unwrap();
+
+    let machine = machine();
+    println!("control server: request -> first write of the new animation, {n} requests each");
+    println!("machine: {machine}");
+    println!("{:<40} {:>9} {:>9} {:>9} {:>9}", "scenario", "p50 µs", "p99 µs", "max µs", "mean µs");
+    let mut results = serde_json::Map::new();
+    for (key, name, mut samples) in scenarios {
+        samples.sort();
+        let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
+        let (p50, p99, max) =
+            (percentile(&samples, 0.5), percentile(&samples, 0.99), *samples.last().unwrap());
+        println!("{name:<40} {:>9} {:>9} {:>9} {:>9}", us(p50), us(p99), us(max), us(mean));
+        results.insert(
+            key.into(),
+            json!({"name": name, "p50_us": us(p50), "p99_us": us(p99), "max_us": us(max),
+                   "mean_us": us(mean), "requests": n}),
+        );
+    }
+    let targets = json!({"a_p99_us": 500.0, "b_p99_us": 5000.0});
+    let report = json!({"machine": machine, "requests": n, "results": results, "targets": targets});
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(
+            || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target")),
+            PathBuf::from,
+        )
+        .join("blinken-bench");
+    let file = dir.join("control.json");
+    let text = serde_json::to_string_pretty(&report).unwrap();
+    match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, text)) {
+        Ok(()) => println!("wrote {}", file.display()),
+        Err(e) => eprintln!("could not write {}: {e}", file.display()),
+    }
+}

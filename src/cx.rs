@@ -60,6 +60,8 @@ pub struct Cx<P> {
     target: Cell<usize>,
     /// The pixel buffers of layers, kept for reuse when a layer is released.
     layers: RefCell<Layers<P>>,
+    /// The next write sends the whole frame (see [`Cx::refresh`]).
+    refresh: Cell<bool>,
 }
 
 impl<P: Pixel> Cx<P> {
@@ -74,6 +76,7 @@ impl<P: Pixel> Cx<P> {
             at_end_of_time: Cell::new(0),
             target: Cell::new(0),
             layers: RefCell::new(Layers { bufs: Vec::new(), free: Vec::new() }),
+            refresh: Cell::new(false),
         }
     }
 
@@ -383,6 +386,17 @@ impl<P: Pixel> Cx<P> {
             f(i, self.pixels[i].get());
         }
         dirty.clear();
+    }
+
+    /// Makes the driver's next write send every LED, changed or not (a player's
+    /// `refresh`).
+    pub(crate) fn refresh(&self) {
+        self.refresh.set(true);
+    }
+
+    /// Whether [`Cx::refresh`] was asked for since the last call.
+    pub(crate) fn take_refresh(&self) -> bool {
+        self.refresh.replace(false)
     }
 
     pub(crate) fn pixels(&self) -> impl ExactSizeIterator<Item = P> + '_ {

@@ -163,7 +163,7 @@ impl<O: Output, C: Clock> Driver<O, C> {
         &mut self,
         animation: &A,
     ) -> Result<Instant, RunError<O::Error>> {
-        match self.play(animation, Limit::None, &mut || true, true)? {
+        match self.play(animation, Limit::None, &mut || Go::On, true)? {
             RunEnd::Finished(end) => Ok(end),
             _ => unreachable!("a run without a limit or check is never stopped"),
         }
@@ -190,7 +190,7 @@ impl<O: Output, C: Clock> Driver<O, C> {
         animation: &A,
         limit: Duration,
     ) -> Result<RunEnd, RunError<O::Error>> {
-        self.play(animation, Limit::After(limit), &mut || true, true)
+        self.play(animation, Limit::After(limit), &mut || Go::On, true)
     }
 
     /// Like [`Driver::run_for`] with an absolute deadline; [`Instant::MAX`] means no
@@ -204,7 +204,7 @@ impl<O: Output, C: Clock> Driver<O, C> {
         animation: &A,
         deadline: Instant,
     ) -> Result<RunEnd, RunError<O::Error>> {
-        self.play(animation, Limit::At(deadline), &mut || true, true)
+        self.play(animation, Limit::At(deadline), &mut || Go::On, true)
     }
 
     /// Plays `animation` until it ends, until `limit` if given, or until
@@ -227,7 +227,31 @@ impl<O: Output, C: Clock> Driver<O, C> {
         limit: Option<Instant>,
         mut keep_going: impl FnMut() -> bool,
     ) -> Result<RunEnd, RunError<O::Error>> {
-        self.play(animation, limit.map_or(Limit::None, Limit::At), &mut keep_going, false)
+        let mut go = || if keep_going() { Go::On } else { Go::Stop };
+        self.play(animation, limit.map_or(Limit::None, Limit::At), &mut go, false)
+    }
+
+    /// [`Driver::run_while`] for a player's stage: `keep_going` may also ask for the
+    /// animation to be polled again at once ([`Go::Poll`]: it handed the animation
+    /// something to do), before the frame of this instant is written.
+    pub(crate) fn run_stage<A: Animation<O::Pixel> + ?Sized>(
+        &mut self,
+        animation: &A,
+        mut keep_going: impl FnMut() -> Go,
+    ) -> Result<RunEnd, RunError<O::Error>> {
+        self.play(animation, Limit::None, &mut keep_going, false)
+    }
+
+    /// Writes the whole frame at the next write (now, if no run is going on), even
+    /// the LEDs that did not change: for outputs that transform the frame (a
+    /// brightness that was changed) or devices that may have lost it.
+    ///
+    /// # Errors
+    ///
+    /// The output's error.
+    pub(crate) fn refresh(&mut self) -> Result<(), O::Error> {
+        self.cx.refresh();
+        self.flush()
     }
 
     /// `whole`: the caller waits for the end (no `keep_going`), so a program that
@@ -236,7 +260,7 @@ impl<O: Output, C: Clock> Driver<O, C> {
         &mut self,
         animation: &A,
         limit: Limit,
-        keep_going: &mut dyn FnMut() -> bool,
+        keep_going: &mut dyn FnMut() -> Go,
         whole: bool,
     ) -> Result<RunEnd, RunError<O::Error>> {
         animation.validate(self.cx.len())?;
@@ -344,6 +368,17 @@ impl<O: Output, C: Clock> Driver<O, C> {
     }
 }
 
+/// What a run's check asks for; see [`Driver::run_stage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Go {
+    /// Go on.
+    On,
+    /// Poll the animation again at this instant before writing the frame.
+    Poll,
+    /// Stop the run (cancel the animation) now.
+    Stop,
+}
+
 /// When a run stops at the latest.
 #[derive(Debug, Clone, Copy)]
 enum Limit {
@@ -382,7 +417,7 @@ impl<O: Output, C: Clock> Engine<O, C> {
         cx: &Cx<O::Pixel>,
         mut future: Pin<&mut F>,
         limit: Option<Instant>,
-        keep_going: &mut dyn FnMut() -> bool,
+        keep_going: &mut dyn FnMut() -> Go,
     ) -> Result<RunEnd, RunError<O::Error>> {
         let output_error = |at| move |source| RunError::Output { at, source };
         self.root.wake_by_ref();
@@ -399,8 +434,15 @@ impl<O: Output, C: Clock> Engine<O, C> {
             // the animation was being polled must not wait for the next deadline. The
             // frame of this instant is left for whoever runs next, so that a swap is
             // still one write.
-            if !keep_going() {
-                return Ok(RunEnd::Interrupted(now));
+            match keep_going() {
+                Go::On => {}
+                Go::Stop => return Ok(RunEnd::Interrupted(now)),
+                // Polled again at this instant, before the frame is written: still one
+                // write per instant.
+                Go::Poll => {
+                    self.root.wake_by_ref();
+                    continue;
+                }
             }
             self.flush(cx).map_err(output_error(now))?;
             if limit.is_some_and(|limit| now >= limit) {
@@ -421,8 +463,10 @@ impl<O: Output, C: Clock> Engine<O, C> {
             self.root.sleeping.store(false, Ordering::SeqCst);
             slept.map_err(|Idle| RunError::Idle { at: now })?;
             let mut later = self.clock.now().max(now);
-            if !keep_going() {
-                return Ok(RunEnd::Interrupted(later));
+            match keep_going() {
+                Go::On => {}
+                Go::Stop => return Ok(RunEnd::Interrupted(later)),
+                Go::Poll => self.root.wake_by_ref(),
             }
             if let Some(limit) = limit {
                 later = later.min(limit);
@@ -438,6 +482,9 @@ impl<O: Output, C: Clock> Engine<O, C> {
     /// Sends what changed since the last successful write (everything after a failed
     /// one); `shown` moves only when the output accepted the frame.
     fn flush(&mut self, cx: &Cx<O::Pixel>) -> Result<(), O::Error> {
+        if cx.take_refresh() {
+            self.full_write = true;
+        }
         self.changed.clear();
         let (frame, shown, changed) = (&mut self.frame, &self.shown, &mut self.changed);
         if self.full_write {

@@ -16,44 +16,12 @@ use std::time::Duration;
 use blinken::control::auth::AuthError;
 use blinken::control::{Connection, ControlError};
 
-const NEEDS: &str =
-    "needs python3.11 and python3.12 or newer on PATH (pyenv): run with --include-ignored";
+#[path = "common/python.rs"]
+mod interpreter;
+use interpreter::python;
 
 /// Far longer than any handshake here; a safety net against a hang, not a timing test.
 const PATIENCE: Duration = Duration::from_secs(30);
-
-/// The interpreter of Python `version`: `python3.12` on `PATH` if it runs, else one
-/// installed by pyenv (`$PYENV_ROOT` or `~/.pyenv`, `versions/3.12.*/bin/python3.12`).
-fn python(version: &str) -> String {
-    let name = format!("python{version}");
-    let runs = |path: &str| {
-        Command::new(path)
-            .args(["-c", "pass"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if runs(&name) {
-        return name;
-    }
-    let root = std::env::var("PYENV_ROOT")
-        .ok()
-        .or_else(|| std::env::var("HOME").ok().map(|home| format!("{home}/.pyenv")));
-    let installed = root.and_then(|root| {
-        let mut found: Vec<_> = std::fs::read_dir(format!("{root}/versions"))
-            .ok()?
-            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-            .filter(|v| v.starts_with(&format!("{version}.")))
-            .map(|v| format!("{root}/versions/{v}/bin/{name}"))
-            .filter(|path| runs(path))
-            .collect();
-        found.sort();
-        found.pop()
-    });
-    installed.unwrap_or_else(|| {
-        panic!("Python {version} was not found ({name} on PATH or under pyenv); {NEEDS}")
-    })
-}
 
 /// A Python client that authenticates with `key`, sends `hello`, prints the reply.
 fn python_client(version: &str, port: u16, key: &str) -> std::process::Child {

@@ -22,6 +22,39 @@ use blinken::{Event, PlayId, Player};
 use serde_json::{Value as Json, json};
 
 const KEY: &[u8] = b"test key";
+
+/// The server's log lines, from every test of this file.
+struct Capture(std::sync::Mutex<Vec<String>>);
+
+static LOGS: Capture = Capture(std::sync::Mutex::new(Vec::new()));
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        let line = format!("{} {}", record.level(), record.args());
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(line);
+    }
+    fn flush(&self) {}
+}
+
+/// Whether a log line containing `text` was written (installs the logger first).
+fn logged(text: &str) -> bool {
+    LOGS.0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .any(|l| l.contains(text))
+}
+
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        log::set_logger(&LOGS).expect("the only logger");
+        log::set_max_level(log::LevelFilter::Debug);
+    });
+}
 /// A safety net against a hang, not a timing assertion.
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -45,6 +78,7 @@ fn socket(name: &str) -> PathBuf {
 }
 
 fn serve(name: &str, limits: ServerLimits) -> (Player<Recorder<RGB8>>, Server, PathBuf) {
+    capture_logs();
     let player = player();
     let path = socket(name);
     let server = Server::builder()
@@ -92,7 +126,7 @@ fn id(reply: &Json) -> PlayId {
 }
 
 /// Waits (bounded) until the player plays `id`.
-fn wait_playing(player: &Player<Recorder<RGB8>>, id: PlayId) {
+fn wait_playing<O: Output<Pixel = RGB8> + Send + 'static>(player: &Player<O>, id: PlayId) {
     let give_up = std::time::Instant::now() + PATIENCE;
     while player.handle().playing().map(|p| p.id) != Some(id) {
         assert!(std::time::Instant::now() < give_up, "{id} never played");
@@ -195,6 +229,10 @@ fn pickled_requests_get_pickled_replies_and_the_manager_flow_works() {
 fn a_wrong_key_ends_that_connection_only() {
     let (player, server, path) = serve("wrong-key", ServerLimits::default());
     let mut good = connect(&path, KEY).unwrap();
+    let playing = id(&ask(&mut good, r#"{"play": {"blink": {"leds": 0, "interval": "5ms"}}}"#));
+    wait_playing(&player, playing);
+    let events = player.handle().events();
+
     match connect(&path, b"not the key") {
         Err(ControlError::Auth(AuthError::Refused)) => {}
         other => panic!("{other:?}"),
@@ -207,7 +245,11 @@ fn a_wrong_key_ends_that_connection_only() {
     let mut all = Vec::new();
     raw.read_to_end(&mut all).unwrap();
     assert!(all.ends_with(b"#FAILURE#"), "{all:?}");
+    assert!(logged("authentication failed"), "failed logins are logged");
 
+    // The player never noticed: no event, the same program playing.
+    assert!(events.try_recv().is_none());
+    assert_eq!(player.handle().playing().map(|p| p.id), Some(playing));
     let played = id(&ask(&mut good, r#"{"play": "smiley"}"#));
     wait_playing(&player, played);
     drop(server);
@@ -416,36 +458,350 @@ fn subscribers_get_events_and_one_that_never_reads_is_dropped() {
     stuck.read_to_end(&mut everything).expect("the server closes the connection");
     let text = String::from_utf8_lossy(&everything);
     assert!(text.contains(r#""event":"lagged""#), "told it lagged before being dropped");
+    assert!(logged("dropping a subscriber"), "dropped subscribers are logged");
     server.shutdown().unwrap();
     player.shutdown().unwrap();
 }
 
 #[test]
 fn a_thousand_idle_clients_and_a_slow_one_do_not_delay_a_play() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let (player, server, path) = serve("crowd", ServerLimits::default());
-    let idle: Vec<UnixStream> = (0..1000).map(|_| UnixStream::connect(&path).unwrap()).collect();
-    let slow_path = path.clone();
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let slow_stop = std::sync::Arc::clone(&stop);
-    let slow = std::thread::spawn(move || {
-        let mut slow = connect(&slow_path, KEY).unwrap().into_inner();
-        let mut wire = vec![0, 0, 0, 19];
-        wire.extend_from_slice(br#"{"play": "smiley"}"#);
-        for byte in wire {
-            if slow_stop.load(std::sync::atomic::Ordering::Relaxed) {
-                break;
+    // 500 that never answer the challenge, 500 authenticated that never send a request.
+    let mut idle: Vec<UnixStream> = (0..500).map(|_| UnixStream::connect(&path).unwrap()).collect();
+    idle.extend((0..500).map(|_| connect(&path, KEY).unwrap().into_inner()));
+    // One that sends its request one byte a second.
+    let (stop, sent) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
+    let slow = std::thread::spawn({
+        let (path, stop, sent) = (path.clone(), Arc::clone(&stop), Arc::clone(&sent));
+        move || {
+            let mut slow = connect(&path, KEY).unwrap().into_inner();
+            let mut wire = vec![0, 0, 0, 19];
+            wire.extend_from_slice(br#"{"play": "smiley"}"#);
+            for byte in wire {
+                slow.write_all(&[byte]).unwrap();
+                sent.fetch_add(1, Ordering::Release);
+                for _ in 0..100 {
+                    if stop.load(Ordering::Acquire) {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                }
             }
-            slow.write_all(&[byte]).unwrap();
-            std::thread::sleep(Duration::from_millis(200));
         }
     });
-    std::thread::sleep(Duration::from_millis(300));
+    while sent.load(Ordering::Acquire) < 2 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let mut client = connect(&path, KEY).unwrap();
     let played = id(&ask(&mut client, r#"{"play": {"blink": {"leds": 3, "interval": "20ms"}}}"#));
     wait_playing(&player, played);
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(sent.load(Ordering::Acquire) < 23, "the slow client is still mid-message");
+    stop.store(true, Ordering::Release);
     slow.join().unwrap();
     drop(idle);
     server.shutdown().unwrap();
     player.shutdown().unwrap();
+}
+
+#[test]
+fn shutdown_always_returns_while_events_stream() {
+    capture_logs();
+    let player = player();
+    let handle = player.handle();
+    let busy = std::thread::spawn(move || {
+        for _ in 0..2_000 {
+            if handle.play(blink(0, ms(1))).is_err() {
+                break;
+            }
+        }
+    });
+    for round in 0..20 {
+        let path = socket(&format!("shutdown-{round}"));
+        let server = Server::builder().unix(&path).start(player.handle()).unwrap();
+        let mut stream = UnixStream::connect(&path).unwrap();
+        stream.write_all(&[0, 0, 0, 11]).unwrap();
+        stream.write_all(b"\"subscribe\"").unwrap();
+        server.shutdown().unwrap();
+        assert!(!path.exists());
+    }
+    busy.join().unwrap();
+    player.shutdown().unwrap();
+}
+
+mod fuzz {
+    //! Random and mutated input to the request decoders and to a live server, before
+    //! and after the handshake: never a panic, and the player keeps playing.
+    //!
+    //! A longer run: `PROPTEST_CASES=20000 cargo test --release --features control
+    //! --test control_server fuzz`.
+
+    use super::*;
+    use blinken::control::parse_request;
+    use proptest::prelude::{ProptestConfig, Strategy, any, prop, prop_oneof, proptest};
+    use proptest::test_runner::{Config, TestRunner};
+
+    fn cases(default: u32) -> u32 {
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(default)
+    }
+
+    /// Valid requests of every kind, to mutate.
+    fn seeds() -> Vec<Vec<u8>> {
+        let mut seeds: Vec<Vec<u8>> = [
+            r#"{"play": {"blink": {"leds": 0, "interval": "100ms", "times": 5}}}"#,
+            r#"{"play": "smiley"}"#,
+            r#"{"crossfade": "rainbow", "duration": "1s", "curve": "ease"}"#,
+            r#"{"play": {"frames": [{"display_ms": 10, "pixels": [{"brightness": 1.0, "red": 1, "green": 2, "blue": 3}]}], "loop_infinitely": false, "pause_between_play_ms": 0, "max_plays": 1}}"#,
+            r#"{"brightness": 0.25}"#,
+            "\"status\"",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        seeds.push(hex(ANIMATION));
+        seeds.push(encode(&dict(&[("play", Value::Str("smiley".into()))])));
+        seeds
+    }
+
+    fn mutated() -> impl Strategy<Value = Vec<u8>> {
+        let seeds = seeds();
+        (
+            0..seeds.len(),
+            prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+            any::<prop::sample::Index>(),
+        )
+            .prop_map(move |(seed, edits, cut)| {
+                let mut bytes = seeds[seed].clone();
+                for (at, byte) in edits {
+                    let i = at.index(bytes.len());
+                    bytes[i] = byte;
+                }
+                if cut.index(4) == 0 {
+                    bytes.truncate(cut.index(bytes.len() + 1));
+                }
+                bytes
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(cases(512)))]
+
+        #[test]
+        fn random_requests_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let _ = parse_request(&bytes, &ServerLimits::default());
+        }
+
+        #[test]
+        fn mutated_requests_never_panic(bytes in mutated()) {
+            let _ = parse_request(&bytes, &ServerLimits::default());
+        }
+    }
+
+    /// Reads whatever the server sends until it closes or goes quiet.
+    fn drain(stream: &mut UnixStream) {
+        stream.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+        let mut buf = [0; 4096];
+        while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
+    }
+
+    #[test]
+    fn a_live_server_survives_garbage_and_the_player_keeps_playing() {
+        let mut limits = ServerLimits::default();
+        limits.max_message = 4096;
+        let (player, server, path) = serve("fuzz", limits);
+        let mut control = connect(&path, KEY).unwrap();
+        let playing =
+            id(&ask(&mut control, r#"{"play": {"blink": {"leds": 0, "interval": "5ms"}}}"#));
+        wait_playing(&player, playing);
+
+        let mut runner = TestRunner::new(Config { cases: cases(64), ..Config::default() });
+        let garbage = (
+            any::<bool>(),
+            prop_oneof![
+                prop::collection::vec(any::<u8>(), 0..600),
+                mutated().prop_map(|m| {
+                    let mut framed = Vec::new();
+                    blinken::control::frame::encode(&m, &mut framed);
+                    framed
+                }),
+            ],
+        );
+        runner
+            .run(&garbage, |(authenticated, bytes)| {
+                let mut stream = if authenticated {
+                    connect(&path, KEY).unwrap().into_inner()
+                } else {
+                    UnixStream::connect(&path).unwrap()
+                };
+                // The server may close at once (a wrong answer, a broken frame).
+                let _ = stream.write_all(&bytes);
+                drain(&mut stream);
+                Ok(())
+            })
+            .unwrap();
+
+        // Still answering, and the player still plays (a garbage play may have
+        // replaced the blink: what plays is the newest accepted).
+        assert_eq!(ask(&mut control, "status")["ok"], true);
+        assert!(player.handle().is_alive());
+        let last = id(&ask(&mut control, r#"{"play": "rainbow"}"#));
+        wait_playing(&player, last);
+        server.shutdown().unwrap();
+        player.shutdown().unwrap();
+    }
+}
+
+#[test]
+fn overlays_crossfades_and_brightness() {
+    use blinken::output::adapter::{Brightness, BrightnessHandle};
+    capture_logs();
+    let level = BrightnessHandle::new(255);
+    let output = Brightness::with_handle(Recorder::<RGB8>::with_len(25), level.clone());
+    let player = Player::spawn(output, SystemClock::new()).unwrap();
+    let path = socket("layers");
+    let server = Server::builder()
+        .unix(&path)
+        .key(KEY)
+        .layout(Layout::talk())
+        .brightness(level.clone())
+        .start(player.handle())
+        .unwrap();
+    let mut client = connect(&path, KEY).unwrap();
+    let mut events = connect(&path, KEY).unwrap();
+    assert_eq!(ask(&mut events, "\"subscribe\""), json!({"ok": true}));
+
+    let base = id(&ask(&mut client, r#"{"play": "rainbow"}"#));
+    let top = id(&ask(&mut client, r#"{"overlay": {"on": {"leds": "row 0", "color": "red"}}}"#));
+    let give_up = std::time::Instant::now() + PATIENCE;
+    while player.handle().overlay_playing().map(|p| p.id) != Some(top) {
+        assert!(std::time::Instant::now() < give_up, "the overlay never played");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let status = ask(&mut client, "status");
+    assert_eq!(status["playing"]["id"], base.get(), "{status}");
+    assert_eq!(status["overlay"]["id"], top.get(), "{status}");
+    let seen: Vec<Json> =
+        (0..2).map(|_| serde_json::from_slice(&events.recv_bytes().unwrap()).unwrap()).collect();
+    assert_eq!(seen[1]["event"], "overlay_started", "{seen:?}");
+    assert_eq!(seen[1]["id"], top.get());
+
+    assert_eq!(ask(&mut client, "\"stop_overlay\""), json!({"ok": true}));
+    while player.handle().overlay_playing().is_some() {
+        assert!(std::time::Instant::now() < give_up, "the overlay never stopped");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(player.handle().playing().map(|p| p.id), Some(base), "the base plays on");
+
+    let faded =
+        id(&ask(&mut client, r#"{"crossfade": "smiley", "duration": "50ms", "curve": "ease"}"#));
+    wait_playing(&player, faded);
+    let fade = ask(&mut client, r#"{"crossfade": "smiley", "duration": 1e12}"#);
+    assert!(fade["error"].as_str().unwrap().contains("out of range"), "{fade}");
+    let curve = ask(&mut client, r#"{"crossfade": "smiley", "duration": 1, "curve": "wobbly"}"#);
+    assert!(curve["error"].as_str().unwrap().contains("\"linear\" or \"ease\""), "{curve}");
+
+    assert_eq!(ask(&mut client, r#"{"brightness": 0.5}"#), json!({"ok": true}));
+    assert!((i32::from(level.get()) - 128).abs() <= 1, "{}", level.get());
+    let status = ask(&mut client, "status");
+    assert!((status["brightness"].as_f64().unwrap() - 0.5).abs() < 0.01, "{status}");
+    assert_eq!(ask(&mut client, r#"{"brightness": -1}"#)["ok"], false);
+    server.shutdown().unwrap();
+    player.shutdown().unwrap();
+}
+
+/// An output whose writes wait until the gate opens: a player stuck in its output.
+#[derive(Debug)]
+struct Stuck(std::sync::Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+
+impl Output for Stuck {
+    type Pixel = RGB8;
+    type Error = std::convert::Infallible;
+    fn len(&self) -> usize {
+        25
+    }
+    fn write(&mut self, _: blinken::Frame<'_, RGB8>) -> Result<(), Self::Error> {
+        let (open, changed) = &*self.0;
+        let mut open = open.lock().unwrap();
+        while !*open {
+            open = changed.wait(open).unwrap();
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_stuck_player_gets_error_replies_and_never_blocks_the_server() {
+    capture_logs();
+    let gate = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
+    let player = Player::spawn(Stuck(std::sync::Arc::clone(&gate)), SystemClock::new()).unwrap();
+    let path = socket("stuck");
+    let server =
+        Server::builder().unix(&path).layout(Layout::talk()).start(player.handle()).unwrap();
+    let stream = UnixStream::connect(&path).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    // No key on this socket: a connection without a handshake.
+    let ask_raw = |stream: &UnixStream, request: &str| -> Json {
+        let mut wire = Vec::new();
+        blinken::control::frame::encode(request.as_bytes(), &mut wire);
+        (&*stream).write_all(&wire).unwrap();
+        let mut len = [0; 4];
+        (&*stream).read_exact(&mut len).unwrap();
+        let mut reply = vec![0; u32::from_be_bytes(len) as usize];
+        (&*stream).read_exact(&mut reply).unwrap();
+        serde_json::from_slice(&reply).unwrap()
+    };
+    let mut full = None;
+    for _ in 0..10_000 {
+        let reply = ask_raw(&stream, r#"{"play": {"blink": {"leds": 0, "interval": "10ms"}}}"#);
+        if reply["ok"] == false {
+            full = Some(reply);
+            break;
+        }
+    }
+    let full = full.expect("the player's queue fills up");
+    assert!(full["error"].as_str().unwrap().contains("full"), "{full}");
+    assert_eq!(ask_raw(&stream, "\"stop\"")["ok"], false, "stop is refused too, not waited for");
+    assert_eq!(ask_raw(&stream, "\"status\"")["ok"], true, "the server still answers");
+
+    *gate.0.lock().unwrap() = true;
+    gate.1.notify_all();
+    server.shutdown().unwrap();
+    player.shutdown().unwrap();
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Server>();
+    send_sync::<blinken::control::ServerBuilder>();
+    send_sync::<ServerLimits>();
+    send_sync::<ServerError>();
+    send_sync::<blinken::control::KeyError>();
+}
+
+#[test]
+fn keys_come_from_files_and_the_environment() {
+    use blinken::control::{KeyError, key_from_env, read_key_file};
+    let dir = std::env::temp_dir().join(format!("blinken-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("key");
+    let write = |text: &[u8], mode: u32| {
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    write(b"secret\r\n", 0o640);
+    assert_eq!(read_key_file(&path).unwrap(), b"secret");
+    write(b"two lines\n\n", 0o600);
+    assert_eq!(read_key_file(&path).unwrap(), b"two lines\n", "one newline is trimmed");
+    write(b"\n", 0o600);
+    let empty = read_key_file(&path).unwrap_err();
+    assert!(matches!(empty, KeyError::Empty { .. }), "{empty}");
+    write(b"secret", 0o604);
+    let open = read_key_file(&path).unwrap_err();
+    assert!(open.to_string().contains("chmod"), "{open}");
+    let missing = read_key_file(&dir.join("nope")).unwrap_err();
+    assert!(missing.to_string().contains("nope"), "{missing}");
+    assert_eq!(key_from_env("BLINKEN_TEST_KEY_SURELY_UNSET").unwrap(), None);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

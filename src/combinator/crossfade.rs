@@ -150,12 +150,19 @@ impl<A, B> Crossfade<A, B> {
 
     /// The share of `to` at blend step `k`.
     fn share(&self, k: u64) -> f64 {
-        let elapsed = mul(self.step, k).min(self.duration);
-        self.curve.at(elapsed.as_nanos() as f64 / self.duration.as_nanos() as f64)
+        share(self.step, self.duration, self.curve, k)
     }
 }
 
-fn mix<P: Color>(from: P, to: P, share: f64) -> P {
+/// The share of the second animation at blend step `k` of a fade over `duration` in
+/// steps of `step` (also a player's crossfade).
+pub(crate) fn share(step: Duration, duration: Duration, curve: Curve, k: u64) -> f64 {
+    let elapsed = mul(step, k).min(duration);
+    curve.at(elapsed.as_nanos() as f64 / duration.as_nanos() as f64)
+}
+
+/// The mix of `from` and `to` with a `share` of `to` (also a player's crossfade).
+pub(crate) fn mix<P: Color>(from: P, to: P, share: f64) -> P {
     if share <= 0.0 {
         from
     } else if share >= 1.0 {

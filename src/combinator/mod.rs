@@ -23,3 +23,7 @@ pub use overlay::{Overlay, overlay};
 pub use repeat::{Repeat, repeat};
 pub use sequence::{Sequence, sequence};
 pub use timeout::{Timeout, timeout};
+
+// The blend and composition rules, shared with a player's overlay and crossfade.
+pub(crate) use crossfade::{mix, share};
+pub(crate) use overlay::over;

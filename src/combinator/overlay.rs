@@ -99,8 +99,8 @@ impl<B, T> Overlay<B, T> {
     }
 }
 
-/// What `top` lights wins; elsewhere `base` shows.
-fn over<P: Pixel>(base: P, top: P) -> P {
+/// What `top` lights wins; elsewhere `base` shows (also a player's overlay).
+pub(crate) fn over<P: Pixel>(base: P, top: P) -> P {
     if top.is_on() { top } else { base }
 }
 

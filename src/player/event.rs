@@ -23,6 +23,14 @@ pub enum Event {
         /// Its logical start.
         at: Instant,
     },
+    /// Overlay request `id` ([`PlayerHandle::overlay`](super::PlayerHandle::overlay))
+    /// started at `at`, over whatever plays.
+    OverlayStarted {
+        /// The overlay request.
+        id: PlayId,
+        /// Its logical start.
+        at: Instant,
+    },
     /// Play request `id` ended by itself at its logical end `at`.
     Finished {
         /// The play request.
@@ -120,6 +128,7 @@ impl Event {
     pub fn id(&self) -> Option<PlayId> {
         match self {
             Event::Started { id, .. }
+            | Event::OverlayStarted { id, .. }
             | Event::Finished { id, .. }
             | Event::Stopped { id, .. }
             | Event::Panicked { id, .. }
@@ -134,6 +143,7 @@ impl Event {
     pub fn at(&self) -> Instant {
         match self {
             Event::Started { at, .. }
+            | Event::OverlayStarted { at, .. }
             | Event::Finished { at, .. }
             | Event::Stopped { at, .. }
             | Event::OutputFailed { at, .. }
@@ -147,7 +157,7 @@ impl Event {
 
     /// Whether this event ends its play request.
     pub fn is_end(&self) -> bool {
-        !matches!(self, Event::Started { .. }) && self.id().is_some()
+        !matches!(self, Event::Started { .. } | Event::OverlayStarted { .. }) && self.id().is_some()
     }
 }
 

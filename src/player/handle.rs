@@ -10,8 +10,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::ThreadId;
 
 use super::event::{Event, Events, Subscribers};
-use super::queue::{Command, Commands, Refused};
-use crate::{Animation, BoxAnimation, Instant, Interrupt, Pixel, ValidationError};
+use super::queue::{Command, Commands, Fade, Refused};
+use crate::{Animation, BoxAnimation, Curve, Instant, Interrupt, Pixel, ValidationError};
 
 /// Names one [`PlayerHandle::play`] request; events and waits refer to it.
 ///
@@ -115,6 +115,7 @@ struct Status {
     ended: VecDeque<Event>,
     alive: bool,
     playing: Option<Playing>,
+    overlay: Option<Playing>,
     wakers: Vec<Waker>,
 }
 
@@ -129,10 +130,15 @@ impl<P: Pixel> Shared<P> {
         self.subscribers.publish(&event);
         if let Event::Started { id, at } = event {
             self.status().playing = Some(Playing { id, since: at });
+        } else if let Event::OverlayStarted { id, at } = event {
+            self.status().overlay = Some(Playing { id, since: at });
         } else if event.is_end() {
             let mut status = self.status();
             if status.playing.is_some_and(|p| Some(p.id) == event.id()) {
                 status.playing = None;
+            }
+            if status.overlay.is_some_and(|p| Some(p.id) == event.id()) {
+                status.overlay = None;
             }
             if status.ended.len() == REMEMBERED {
                 status.ended.pop_front();
@@ -147,6 +153,7 @@ impl<P: Pixel> Shared<P> {
         let mut status = self.status();
         status.alive = false;
         status.playing = None;
+        status.overlay = None;
         self.notify(status);
         self.subscribers.close();
     }
@@ -266,13 +273,238 @@ impl<P: Pixel> PlayerHandle<P> {
     }
 
     fn submit(&self, animation: BoxAnimation<P>, wait: bool) -> Result<PlayId, PlayError> {
+        self.request(animation, wait, Command::Play)
+    }
+
+    /// Validates `animation` here and queues the command `make` builds with it.
+    fn request(
+        &self,
+        animation: BoxAnimation<P>,
+        wait: bool,
+        make: impl FnOnce(PlayId, BoxAnimation<P>) -> Command<P>,
+    ) -> Result<PlayId, PlayError> {
         if let Err(error) = animation.validate_dyn(self.shared.len) {
             drop_quietly(animation);
             return Err(error.into());
         }
-        let id = self.send(Command::Play(PlayId(0), animation), wait)?.expect("plays get ids");
+        let id = self.send(make(PlayId(0), animation), wait)?.expect("requests get ids");
         self.last.store(id.0, Ordering::Relaxed);
         Ok(id)
+    }
+
+    /// Plays `top` over what plays now: where `top` lights an LED it shows `top`'s
+    /// value, elsewhere what plays underneath (the base), as [`overlay`](crate::overlay)
+    /// composes. The base is not restarted: it keeps running on its own timeline, so
+    /// when `top` ends (or is replaced by another overlay, or stopped with
+    /// [`PlayerHandle::stop_overlay`]) the LEDs show exactly what the base alone would
+    /// have shown. Over nothing, `top` plays over what the LEDs show (dark, unless a
+    /// finished program left LEDs lit with [`fill`](crate::fill)).
+    ///
+    /// The notification use: a red pulse for 3 s over whatever plays, then the
+    /// program as if untouched.
+    ///
+    /// `top` is validated here, as [`PlayerHandle::play`] validates. The request gets
+    /// [`Event::OverlayStarted`] and exactly one end event: [`Event::Finished`] when
+    /// `top` ends by itself, [`Event::Stopped`] when a newer overlay replaces it
+    /// ([`StopReason::Replaced`](super::StopReason::Replaced)), when
+    /// [`stop_overlay`](PlayerHandle::stop_overlay) ends it, or when
+    /// [`play`](PlayerHandle::play), [`stop`](PlayerHandle::stop),
+    /// [`clear`](PlayerHandle::clear) or the shutdown end everything;
+    /// [`Event::Panicked`] if `top` panics, which ends only the overlay. If the base
+    /// ends first, the overlay goes on (over what the base left) until it ends: a
+    /// notification is not cut short. [`PlayerHandle::playing`] stays the base;
+    /// [`PlayerHandle::overlay_playing`] is the overlay.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::play`].
+    ///
+    /// # Examples
+    ///
+    /// LED 1 lit for 250 ms over a blink of both LEDs; the blink goes on as if nothing
+    /// had happened:
+    ///
+    /// ```
+    /// use blinken::prelude::*;
+    /// use blinken::{Event, ManualClock, Player};
+    ///
+    /// let (clock, control) = ManualClock::new();
+    /// let player = Player::spawn(Recorder::new(2), clock).unwrap();
+    /// let handle = player.handle();
+    /// let base = handle.play(blink(0..2, ms(100)).times(3)).unwrap();
+    /// control.settle();
+    /// control.advance(ms(50));
+    /// control.settle();
+    /// let top = handle.overlay(on(1).timeout(ms(250))).unwrap();
+    /// control.settle();
+    /// assert_eq!(handle.overlay_playing().map(|p| p.id), Some(top));
+    /// assert_eq!(handle.playing().map(|p| p.id), Some(base));
+    /// for _ in 0..6 {
+    ///     control.advance(ms(50));
+    ///     control.settle();
+    /// }
+    /// assert!(matches!(handle.wait_for(top), Ok(Event::Finished { .. })));
+    /// assert_eq!(handle.overlay_playing(), None);
+    /// for _ in 0..6 {
+    ///     control.advance(ms(50));
+    ///     control.settle();
+    /// }
+    /// assert!(matches!(handle.wait_for(base), Ok(Event::Finished { .. })));
+    /// player.shutdown().unwrap().assert_timeline("
+    ///     0.000000 ##
+    ///     0.100000 .#
+    ///     0.200000 ##
+    ///     0.300000 ..
+    ///     0.400000 ##
+    ///     0.500000 ..
+    /// ");
+    /// ```
+    pub fn overlay(&self, top: impl Animation<P> + Send + 'static) -> Result<PlayId, PlayError> {
+        self.overlay_boxed(Box::new(top))
+    }
+
+    /// [`PlayerHandle::overlay`] for an animation that is already boxed.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::play`].
+    pub fn overlay_boxed(&self, top: BoxAnimation<P>) -> Result<PlayId, PlayError> {
+        self.request(top, true, Command::Overlay)
+    }
+
+    /// Ends the overlay (with [`Event::Stopped`], reason
+    /// [`StopReason::Stop`](super::StopReason::Stop)); the base shows through at once.
+    /// Does nothing if no overlay plays.
+    ///
+    /// # Errors
+    ///
+    /// [`PlayError::Gone`] if the player has shut down.
+    pub fn stop_overlay(&self) -> Result<(), PlayError> {
+        self.send(Command::StopOverlay, true).map(drop)
+    }
+
+    /// Replaces what plays with `next`, blending from the current program to `next`
+    /// over `duration` with `curve`: each LED shows the mix of its values in the two
+    /// programs, as [`crossfade`](crate::crossfade) mixes, with the share of `next`
+    /// moving on [`Crossfade::DEFAULT_STEP`](crate::Crossfade::DEFAULT_STEP) steps
+    /// from the crossfade's start (and exactly 1 at `start + duration`). The old
+    /// program keeps running during the fade and is then dropped; `next` starts on
+    /// dark LEDs, so whatever the old one showed fades out. An overlay keeps playing
+    /// over the fade. Over nothing, `next` fades in from what the LEDs show (dark,
+    /// unless a finished program left LEDs lit).
+    ///
+    /// Colours ([`RGB8`](crate::RGB8), [`Dot`](crate::Dot)) mix with
+    /// [`Color::lerp`](crate::Color::lerp); other pixels (`bool`) cannot be half on and
+    /// switch from the old program to `next` where the curve reaches one half.
+    ///
+    /// `next` gets [`Event::Started`] at once and then one end event, as with `play`;
+    /// the old program gets [`Event::Stopped`] with
+    /// [`StopReason::Replaced`](super::StopReason::Replaced)`(id of next)` when the fade
+    /// is over, or its own end if it ends first. If `next` ends during the fade, the
+    /// fade is cut there (the old program is stopped the same way).
+    ///
+    /// A crossfade that arrives during a fade cuts the oldest program at once
+    /// (`Stopped`, replaced by the one that was fading in) and starts a new fade from
+    /// the program that was fading in, which keeps running, to the newest: the LEDs
+    /// jump from the mix to that program at that instant.
+    ///
+    /// A zero `duration` swaps the program at once as [`PlayerHandle::play`] does (the
+    /// old program is dropped and `next` starts on what it left), except that an
+    /// overlay keeps playing.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::play`], and [`PlayError::Invalid`] for a `duration` longer than
+    /// [`LONGEST`](crate::LONGEST).
+    ///
+    /// # Examples
+    ///
+    /// From red to blue over 100 ms, in the middle of a red program:
+    ///
+    /// ```
+    /// use blinken::prelude::*;
+    /// use blinken::{ManualClock, Player};
+    ///
+    /// let (red, blue) = (RGB8::new(255, 0, 0), RGB8::new(0, 0, 255));
+    /// let (clock, control) = ManualClock::new();
+    /// let player = Player::spawn(Recorder::<RGB8>::with_len(1), clock).unwrap();
+    /// let handle = player.handle();
+    /// handle.play(on(0).color(red)).unwrap();
+    /// control.settle();
+    /// control.advance(ms(100));
+    /// control.settle();
+    /// handle.crossfade(on(0).color(blue), ms(100), Curve::Linear).unwrap();
+    /// control.settle();
+    /// for _ in 0..5 {
+    ///     control.advance(ms(20));
+    ///     control.settle();
+    /// }
+    /// let recorder = player.shutdown().unwrap();
+    /// let reds: Vec<u8> = recorder.steps().iter().map(|s| s.pixels[0].r).collect();
+    /// // 0 %, 20 %, 40 %, 60 %, 80 %, 100 % blue, then the shutdown.
+    /// assert_eq!(reds, [255, 204, 153, 102, 51, 0, 0]);
+    /// ```
+    pub fn crossfade(
+        &self,
+        next: impl Animation<P> + Send + 'static,
+        duration: Duration,
+        curve: Curve,
+    ) -> Result<PlayId, PlayError> {
+        self.crossfade_boxed(Box::new(next), duration, curve)
+    }
+
+    /// [`PlayerHandle::crossfade`] for an animation that is already boxed.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::crossfade`].
+    pub fn crossfade_boxed(
+        &self,
+        next: BoxAnimation<P>,
+        duration: Duration,
+        curve: Curve,
+    ) -> Result<PlayId, PlayError> {
+        if let Err(error) = crate::error::at_most_longest("crossfade", "the duration", duration) {
+            drop_quietly(next);
+            return Err(error.into());
+        }
+        self.request(next, true, |id, next| Command::Crossfade(id, next, Fade { duration, curve }))
+    }
+
+    /// Writes the whole current frame to the output again at once, even the LEDs that
+    /// did not change: after a
+    /// [`BrightnessHandle::set`](crate::output::adapter::BrightnessHandle::set), a still
+    /// frame shows the new brightness without waiting for the next change. Works while
+    /// a program plays (the frame of this instant) and when nothing does (the last
+    /// frame).
+    ///
+    /// # Errors
+    ///
+    /// [`PlayError::Gone`] if the player has shut down.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use blinken::output::adapter::{Brightness, BrightnessHandle};
+    /// use blinken::prelude::*;
+    /// use blinken::{ManualClock, Player};
+    ///
+    /// let level = BrightnessHandle::new(255);
+    /// let output = Brightness::with_handle(Recorder::<RGB8>::with_len(1), level.clone());
+    /// let (clock, control) = ManualClock::new();
+    /// let player = Player::spawn(output, clock).unwrap();
+    /// let handle = player.handle();
+    /// handle.play(on(0).color(RGB8::new(200, 100, 0))).unwrap();
+    /// control.settle();
+    /// level.set(127); // a still frame: nothing is written...
+    /// handle.refresh().unwrap(); // ...until now
+    /// control.settle();
+    /// let recorder = player.shutdown().unwrap().into_inner();
+    /// let shown: Vec<RGB8> = recorder.steps().iter().map(|s| s.pixels[0]).collect();
+    /// assert_eq!(shown[..2], [RGB8::new(200, 100, 0), RGB8::new(100, 50, 0)]);
+    /// ```
+    pub fn refresh(&self) -> Result<(), PlayError> {
+        self.send(Command::Refresh, true).map(drop)
     }
 
     /// Stops the current animation; its LEDs go off. LEDs set by finished animations
@@ -314,6 +546,62 @@ impl<P: Pixel> PlayerHandle<P> {
         self.send(Command::Clear, false).map(drop)
     }
 
+    /// [`PlayerHandle::play_boxed`] that never waits, as [`PlayerHandle::try_play`].
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::try_play`].
+    pub fn try_play_boxed(&self, animation: BoxAnimation<P>) -> Result<PlayId, PlayError> {
+        self.submit(animation, false)
+    }
+
+    /// [`PlayerHandle::overlay_boxed`] that never waits: fails with [`PlayError::Full`]
+    /// when the command queue is full.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::overlay`], and [`PlayError::Full`].
+    pub fn try_overlay_boxed(&self, top: BoxAnimation<P>) -> Result<PlayId, PlayError> {
+        self.request(top, false, Command::Overlay)
+    }
+
+    /// [`PlayerHandle::crossfade_boxed`] that never waits: fails with
+    /// [`PlayError::Full`] when the command queue is full.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::crossfade`], and [`PlayError::Full`].
+    pub fn try_crossfade_boxed(
+        &self,
+        next: BoxAnimation<P>,
+        duration: Duration,
+        curve: Curve,
+    ) -> Result<PlayId, PlayError> {
+        if let Err(error) = crate::error::at_most_longest("crossfade", "the duration", duration) {
+            drop_quietly(next);
+            return Err(error.into());
+        }
+        self.request(next, false, |id, next| Command::Crossfade(id, next, Fade { duration, curve }))
+    }
+
+    /// [`PlayerHandle::stop_overlay`] that never waits.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::stop_overlay`], and [`PlayError::Full`].
+    pub fn try_stop_overlay(&self) -> Result<(), PlayError> {
+        self.send(Command::StopOverlay, false).map(drop)
+    }
+
+    /// [`PlayerHandle::refresh`] that never waits.
+    ///
+    /// # Errors
+    ///
+    /// As [`PlayerHandle::refresh`], and [`PlayError::Full`].
+    pub fn try_refresh(&self) -> Result<(), PlayError> {
+        self.send(Command::Refresh, false).map(drop)
+    }
+
     /// Subscribes to the player's events from now on, keeping at most
     /// [`Events::CAPACITY`] unread events; see [`Events`] for what happens to a
     /// subscriber that does not keep up.
@@ -329,6 +617,12 @@ impl<P: Pixel> PlayerHandle<P> {
     /// What is playing now: the request and its start, or `None` between requests.
     pub fn playing(&self) -> Option<Playing> {
         self.shared.status().playing
+    }
+
+    /// The overlay playing now ([`PlayerHandle::overlay`]): the request and its start,
+    /// or `None`.
+    pub fn overlay_playing(&self) -> Option<Playing> {
+        self.shared.status().overlay
     }
 
     /// Blocks until the last request made **through this handle** has ended; returns
@@ -463,7 +757,7 @@ impl<P: Pixel> PlayerHandle<P> {
 /// Drops a refused command on the caller's thread; a panic in the animation's `Drop`
 /// must not turn a clean refusal into a panic of the caller.
 fn drop_command<P: Pixel>(command: Command<P>) {
-    if let Command::Play(_, animation) = command {
+    if let Some((_, animation)) = command.into_request() {
         drop_quietly(animation);
     }
 }

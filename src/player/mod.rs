@@ -4,6 +4,7 @@ mod event;
 mod handle;
 mod queue;
 mod serve;
+mod stage;
 
 pub use event::{Event, Events, StopReason};
 pub use handle::{PlayError, PlayId, PlayerHandle, Playing, WaitError};

@@ -15,9 +15,44 @@ use crate::{BoxAnimation, Pixel};
 
 pub(crate) enum Command<P: Pixel> {
     Play(PlayId, BoxAnimation<P>),
+    /// Carried out inside the running program (the stage), if any.
+    Overlay(PlayId, BoxAnimation<P>),
+    /// Inside the running program, if any.
+    StopOverlay,
+    /// Inside the running program, if any.
+    Crossfade(PlayId, BoxAnimation<P>, Fade),
+    /// Inside the running program, if any.
+    Refresh,
     Stop,
     Clear,
     Shutdown,
+}
+
+/// How a crossfade blends.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fade {
+    pub(crate) duration: core::time::Duration,
+    pub(crate) curve: crate::Curve,
+}
+
+impl<P: Pixel> Command<P> {
+    /// Whether the running program carries it out without ending (the others end it).
+    pub(crate) fn is_staged(&self) -> bool {
+        matches!(
+            self,
+            Command::Overlay(..) | Command::StopOverlay | Command::Crossfade(..) | Command::Refresh
+        )
+    }
+
+    /// The request's id and animation, for the commands that carry one.
+    pub(crate) fn into_request(self) -> Option<(PlayId, BoxAnimation<P>)> {
+        match self {
+            Command::Play(id, animation)
+            | Command::Overlay(id, animation)
+            | Command::Crossfade(id, animation, _) => Some((id, animation)),
+            _ => None,
+        }
+    }
 }
 
 /// Why a command was not queued; the command is handed back (to be dropped by the
@@ -101,7 +136,7 @@ impl<P: Pixel> Commands<P> {
             state = self.not_full.wait(state).unwrap_or_else(PoisonError::into_inner);
         }
         let id = match &mut command {
-            Command::Play(id, _) => {
+            Command::Play(id, _) | Command::Overlay(id, _) | Command::Crossfade(id, _, _) => {
                 state.last_id += 1;
                 *id = PlayId(state.last_id);
                 Some(*id)

@@ -5,7 +5,7 @@
 //! any of them is reported as an event and the thread goes on serving.
 
 use core::any::Any;
-use core::convert::Infallible;
+use core::cell::RefCell;
 use core::time::Duration;
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -14,7 +14,9 @@ use std::sync::Arc;
 use super::event::{Event, StopReason};
 use super::handle::{PlayId, Shared};
 use super::queue::Command;
-use crate::{BoxAnimation, Clock, Driver, Instant, Output, RunEnd, RunError};
+use super::stage::{Board, OnStage, Stage, refuse_endless};
+use crate::driver::Go;
+use crate::{Clock, Driver, Instant, Output, RunEnd, RunError};
 
 /// What the thread hands back: the output and the error of the last all-off write.
 pub(crate) struct Served<O> {
@@ -45,7 +47,13 @@ pub(crate) fn serve<O: Output, C: Clock>(
             }
         };
         match command {
-            Command::Play(id, animation) => play(&mut driver, id, animation, shared, &mut pending),
+            first @ (Command::Play(..) | Command::Overlay(..) | Command::Crossfade(..)) => {
+                run(&mut driver, first, shared, &mut pending);
+            }
+            // Nothing plays: no overlay to stop.
+            Command::StopOverlay => {}
+            // The last frame, again.
+            Command::Refresh => drop(write(&mut driver, None, shared, |d| d.refresh())),
             // The stopped animation's LEDs went off in the frame when it was dropped.
             Command::Stop => drop(write(&mut driver, None, shared, |d| d.flush())),
             Command::Clear => drop(write(&mut driver, None, shared, |d| d.clear())),
@@ -104,77 +112,123 @@ fn wait_for_commands<O: Output, C: Clock>(
     }
 }
 
-/// Plays one request until it ends or a command interrupts it.
-fn play<O: Output, C: Clock>(
+/// Plays a stage that starts with `first` (a play, an overlay or a crossfade) until
+/// nothing is left on it or a command ends the run (play, stop, clear, shutdown).
+/// Overlays, crossfades and refreshes that arrive meanwhile are carried out by the
+/// stage without ending the run.
+fn run<O: Output, C: Clock>(
     driver: &mut Driver<O, C>,
-    id: PlayId,
-    animation: BoxAnimation<O::Pixel>,
+    first: Command<O::Pixel>,
     shared: &Shared<O::Pixel>,
     pending: &mut VecDeque<Command<O::Pixel>>,
 ) {
     let was_failing = driver.write_failed();
-    if driver.clock().is_virtual() && animation.min_duration_dyn() == Duration::MAX {
-        let at = driver.now();
-        let error = Arc::new(RunError::<Infallible>::Endless { at });
-        drop_guarded(animation);
-        shared.report(Event::Refused { id, at, error });
-        return;
-    }
-    shared.report(Event::Started { id, at: driver.now() });
-    // Asked before every sleep and after every wake-up: any queued command ends the
-    // run at once.
-    let mut keep_going = || {
+    let virtual_clock = driver.clock().is_virtual();
+    // A request refused before it starts leaves the LEDs alone (nothing is written).
+    let first = match first {
+        Command::Play(id, animation) => {
+            match refuse_endless(virtual_clock, id, animation, driver.now(), shared) {
+                Some(animation) => Command::Play(id, animation),
+                None => return,
+            }
+        }
+        Command::Overlay(id, animation) => {
+            match refuse_endless(virtual_clock, id, animation, driver.now(), shared) {
+                Some(animation) => Command::Overlay(id, animation),
+                None => return,
+            }
+        }
+        Command::Crossfade(id, animation, fade) => {
+            match refuse_endless(virtual_clock, id, animation, driver.now(), shared) {
+                Some(animation) => Command::Crossfade(id, animation, fade),
+                None => return,
+            }
+        }
+        other => other,
+    };
+    let board = RefCell::new(Board::new(first));
+    let stage = Stage { board: &board, shared, virtual_clock };
+    // Asked before every sleep and after every wake-up: the commands the stage carries
+    // out go to its inbox (and it is polled at once); any other ends the run.
+    let keep_going = || {
         if pending.is_empty() {
             shared.commands.take_all(pending);
         }
-        pending.is_empty()
+        let mut staged = false;
+        while pending.front().is_some_and(Command::is_staged) {
+            board.borrow_mut().inbox.extend(pending.pop_front());
+            staged = true;
+        }
+        match (staged, pending.is_empty()) {
+            (true, _) => Go::Poll,
+            (false, true) => Go::On,
+            (false, false) => Go::Stop,
+        }
     };
-    let result =
-        catch_unwind(AssertUnwindSafe(|| driver.run_while(&animation, None, &mut keep_going)));
+    let result = catch_unwind(AssertUnwindSafe(|| driver.run_stage(&stage, keep_going)));
     let at = driver.now();
-    let mut end = match result {
-        Ok(Ok(RunEnd::Finished(at))) => Event::Finished { id, at },
+    let Board { inbox, on_stage, finished } = board.into_inner();
+    // Commands the stage did not get to (the run failed first) come next.
+    for command in inbox.into_iter().rev() {
+        pending.push_front(command);
+    }
+    // The end of every request still on stage, for the reason the run ended.
+    let (end, output_failed): (Box<dyn Fn(PlayId) -> Event>, bool) = match result {
+        Ok(Ok(RunEnd::Finished(_))) => (Box::new(|id| Event::Finished { id, at }), false),
         Ok(Ok(RunEnd::Interrupted(at) | RunEnd::Stopped(at))) => {
             let reason = match pending.front() {
                 Some(Command::Play(new, _)) => StopReason::Replaced(*new),
                 Some(Command::Clear) => StopReason::Clear,
                 Some(Command::Shutdown) => StopReason::Shutdown,
-                Some(Command::Stop) | None => StopReason::Stop,
+                _ => StopReason::Stop,
             };
-            Event::Stopped { id, at, reason }
+            (Box::new(move |id| Event::Stopped { id, at, reason }), false)
         }
         Ok(Err(RunError::Output { at, source })) => {
-            Event::OutputFailed { id: Some(id), at, error: Arc::new(source) }
+            let error: Arc<dyn std::error::Error + Send + Sync> = Arc::new(source);
+            let end = move |id| Event::OutputFailed { id: Some(id), at, error: Arc::clone(&error) };
+            (Box::new(end), true)
         }
-        Ok(Err(RunError::Idle { at })) => Event::Stopped { id, at, reason: StopReason::Idle },
+        Ok(Err(RunError::Idle { at })) => {
+            (Box::new(move |id| Event::Stopped { id, at, reason: StopReason::Idle }), false)
+        }
         Ok(Err(error @ (RunError::Invalid(_) | RunError::Endless { .. }))) => {
-            Event::Refused { id, at, error: Arc::new(error) }
+            let error: Arc<dyn std::error::Error + Send + Sync> = Arc::new(error);
+            (Box::new(move |id| Event::Refused { id, at, error: Arc::clone(&error) }), false)
         }
         Err(panic) => {
             if driver.recover() {
-                let error = Arc::new(OutputPanicked(panic_message(&*panic)));
-                Event::OutputFailed { id: Some(id), at, error }
+                let error: Arc<dyn std::error::Error + Send + Sync> =
+                    Arc::new(OutputPanicked(panic_message(&*panic)));
+                let end =
+                    move |id| Event::OutputFailed { id: Some(id), at, error: Arc::clone(&error) };
+                (Box::new(end), true)
             } else {
-                Event::Panicked { id, at, message: panic_message(&*panic) }
+                let message = panic_message(&*panic);
+                (Box::new(move |id| Event::Panicked { id, at, message: message.clone() }), false)
             }
         }
     };
-    // The value is the user's too: its `Drop` may panic.
-    if let Err(panic) = catch_unwind(AssertUnwindSafe(move || drop(animation))) {
-        if !matches!(end, Event::Panicked { .. }) {
-            let message = format!("dropping the animation panicked: {}", panic_message(&*panic));
-            end = Event::Panicked { id, at, message };
+    if let Some((id, end_at)) = finished {
+        match output_failed {
+            true => shared.report(end(id)),
+            false => shared.report(Event::Finished { id, at: end_at }),
         }
     }
-    let failed = matches!(end, Event::OutputFailed { .. });
-    shared.report(end);
-    if was_failing && !driver.write_failed() && !failed {
+    for OnStage { id, panic } in on_stage {
+        shared.report(match panic {
+            Some(message) => Event::Panicked { id, at, message },
+            None => end(id),
+        });
+    }
+    drop(end);
+    if was_failing && !driver.write_failed() && !output_failed {
         shared.report(Event::OutputRecovered { at });
     }
-    // A replacement writes the old animation's "off" together with its own first frame;
+    // A replacement writes the old program's "off" together with its own first frame;
     // anything else shows the cancelled LEDs going off now.
-    if !failed && !matches!(pending.front(), Some(Command::Play(..))) {
-        let _ = write(driver, Some(id), shared, |d| d.flush());
+    if !output_failed && !matches!(pending.front(), Some(Command::Play(..))) {
+        let _ = write(driver, None, shared, |d| d.flush());
     }
 }
 
@@ -188,7 +242,7 @@ fn shut_down<O: Output, C: Clock>(
     shared.commands.close(pending);
     let at = driver.now();
     for command in pending.drain(..) {
-        if let Command::Play(id, animation) = command {
+        if let Some((id, animation)) = command.into_request() {
             drop_guarded(animation);
             shared.report(Event::Skipped { id, at, reason: StopReason::Shutdown });
         }

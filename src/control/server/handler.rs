@@ -6,7 +6,7 @@ use core::time::Duration;
 use serde_json::{Value as Json, json};
 
 use super::reply::{self, seconds};
-use super::request::{ParseLimits, Program, Request};
+use super::request::{Curve, ParseLimits, Program, Request};
 use crate::output::adapter::BrightnessHandle;
 use crate::spec::{
     Color, FrameSpec, KeyframesSpec, Layout, PixelBufAnimation, Plays, Presets, Spec, SpecPixel,
@@ -59,17 +59,29 @@ impl<P: SpecPixel + 'static> Handler<P> {
         match request {
             Request::Play(program) => {
                 let result = self.build(&program).and_then(|animation| {
-                    self.player.try_play(animation).map_err(|e| play_error(&e))
+                    self.player.try_play_boxed(animation).map_err(|e| play_error(&e))
                 });
                 (played(result), Action::Reply)
             }
-            Request::Overlay(_) | Request::Crossfade { .. } | Request::StopOverlay => (
-                reply::error(
-                    "not supported by this player yet: overlays and crossfades need a newer \
-                     blinken; play the program instead",
-                ),
-                Action::Reply,
-            ),
+            Request::Overlay(program) => {
+                let result = self.build(&program).and_then(|animation| {
+                    self.player.try_overlay_boxed(animation).map_err(|e| play_error(&e))
+                });
+                (played(result), Action::Reply)
+            }
+            Request::Crossfade { program, duration, curve } => {
+                let curve = match curve {
+                    Curve::Linear => crate::Curve::Linear,
+                    Curve::Ease => crate::Curve::EaseInOut,
+                };
+                let result = self.build(&program).and_then(|animation| {
+                    self.player
+                        .try_crossfade_boxed(animation, duration, curve)
+                        .map_err(|e| play_error(&e))
+                });
+                (played(result), Action::Reply)
+            }
+            Request::StopOverlay => (done(self.player.try_stop_overlay()), Action::Reply),
             Request::Stop => (done(self.player.try_stop()), Action::Reply),
             Request::Clear => (done(self.player.try_clear()), Action::Reply),
             Request::Status => (self.status(), Action::Reply),
@@ -84,6 +96,11 @@ impl<P: SpecPixel + 'static> Handler<P> {
             Request::Brightness(level) => match &self.brightness {
                 Some(handle) => {
                     handle.set_fraction(level);
+                    // A still frame is written again at the new level now, not at
+                    // the next change; if the queue is full, the next frame shows it.
+                    if let Err(error) = self.player.try_refresh() {
+                        log::debug!("brightness set; the refresh was not queued: {error}");
+                    }
                     (reply::ok(json!({})), Action::Reply)
                 }
                 None => (
@@ -103,12 +120,13 @@ impl<P: SpecPixel + 'static> Handler<P> {
     }
 
     fn status(&self) -> Json {
-        let playing =
-            self.player.playing().map(|p| json!({"id": p.id.get(), "since": seconds(p.since)}));
+        let described = |p: crate::Playing| json!({"id": p.id.get(), "since": seconds(p.since)});
+        let playing = self.player.playing().map(described);
+        let overlay = self.player.overlay_playing().map(described);
         let brightness = self.brightness.as_ref().map(|b| f64::from(b.get()) / 255.0);
         reply::ok(json!({
             "playing": playing,
-            "overlay": null,
+            "overlay": overlay,
             "last_error": self.last_error,
             "brightness": brightness,
         }))

@@ -1,12 +1,6 @@
-//! The control server: one [`PlayerHandle`] served over a Unix socket and/or TCP, in
-//! the protocol of `docs/protocol.md` (Python's `multiprocessing.connection`).
-//!
-//! One I/O thread (`blinken-control`) serves every connection with non-blocking
-//! sockets and `poll`: 1,000 idle clients cost 1,000 small buffers, not 1,000 threads,
-//! and a slow, stuck or hostile client never delays the player or another client.
-//! Requests are carried out on that thread without blocking (a full player command
-//! queue is an error reply), programs are built and validated there, and events reach
-//! each subscriber through its own bounded queue.
+//! The control server ([`Server`]): a builder, the I/O loop, and one file per concern
+//! (listeners, connections, requests, replies, the handler that carries them out,
+//! limits, keys, wake-ups).
 
 mod connection;
 mod error;
@@ -42,7 +36,38 @@ pub fn parse_request(message: &[u8], limits: &ServerLimits) -> Result<String, St
     request.map(|r| format!("{format:?} {r:?}"))
 }
 
-/// A running control server; see the [module](self) and `docs/protocol.md`.
+/// A running control server: one [`PlayerHandle`] served over a Unix socket and/or
+/// TCP, in the protocol of `docs/protocol.md` (Python's `multiprocessing.connection`,
+/// so the seeds' `Client(('localhost', 10101), authkey=b'...')` works unchanged).
+///
+/// Requests are JSON (`send_bytes`) or plain-data pickles (`send`): `play`,
+/// `overlay`, `crossfade`, `stop`, `stop_overlay`, `clear`, `status`, `presets`,
+/// `brightness`, `subscribe`, `close`; every one gets a reply, and an error reply
+/// (`{"ok": false, "error": "..."}`) changes nothing. A pickled bare pixel-buffer
+/// `Animation` is played and answered with its id, or -1, as the seed's manager did.
+///
+/// # Threads and bounds
+///
+/// One I/O thread (`blinken-control`) serves every connection with non-blocking
+/// sockets and `poll`: 1,000 idle clients cost 1,000 small buffers, not 1,000 threads.
+/// Programs are built and validated on that thread and handed to the player with the
+/// never-waiting `try_*` requests, so a player whose queue is full gets an error reply
+/// instead of a stalled server. Every buffer is bounded ([`ServerLimits`]): messages,
+/// handshake and idle time, connections, decoded size and depth, and each
+/// subscriber's queue of events (one that does not read is sent `lagged` and
+/// dropped). A slow, stuck or hostile client never delays the player or another
+/// client.
+///
+/// # Security
+///
+/// Nothing a peer sends is decoded before it has answered the HMAC challenge; a wrong
+/// key gets `#FAILURE#` (Python raises `AuthenticationError`), is logged, and ends
+/// that connection only. TCP refuses to start without a key. The Unix socket is
+/// created with mode `0660` (owner and group); without a key, everyone in the group
+/// can drive the LEDs. Pickles decode as plain data only: no global is resolved,
+/// nothing is executed. Neither transport is encrypted.
+///
+/// Events, failed logins and dropped clients are logged through the `log` crate.
 ///
 /// # Examples
 ///

@@ -78,6 +78,7 @@ pub(crate) fn event(event: &Event) -> Json {
     };
     match event {
         Event::Started { id, at } => with("started", Some(*id), *at, json!({})),
+        Event::OverlayStarted { id, at } => with("overlay_started", Some(*id), *at, json!({})),
         Event::Finished { id, at } => with("finished", Some(*id), *at, json!({})),
         Event::Stopped { id, at, reason: r } => with("stopped", Some(*id), *at, reason(*r)),
         Event::Skipped { id, at, reason: r } => with("skipped", Some(*id), *at, reason(*r)),

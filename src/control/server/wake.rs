@@ -36,12 +36,14 @@ impl Wake {
     }
 
     /// Called by the loop when it woke: later wakes write again.
+    ///
+    /// The bytes are read first, then the flag cleared: a wake between the two writes
+    /// nothing, and is seen because the loop looks at everything after draining. (The
+    /// other order loses wake-ups for good: a wake after the clear sets the flag, its
+    /// byte is read here, and later wakes see the flag set and write nothing.)
     pub(crate) fn drain(&self, rx: &UnixStream) {
         let mut buf = [0u8; 64];
         while matches!((&*rx).read(&mut buf), Ok(n) if n > 0) {}
-        // After reading: a wake that lands in between finds `pending` still set and
-        // writes nothing, but the loop handles everything after draining anyway.
-        // Cleared first, its byte could be read here and `pending` left set forever.
         self.pending.store(false, Ordering::Release);
     }
 }

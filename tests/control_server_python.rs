@@ -1,0 +1,173 @@
+//! The control server driven by CPython's own `multiprocessing.connection` client, as
+//! the seeds wrote theirs: the MD5 handshake of Python 3.11, `{sha256}` of 3.12 and
+//! 3.13, over TCP and a Unix socket; the seed's manager flow with a pickled keyframe
+//! `Animation` dataclass, a dict request, a JSON request, a wrong key
+//! (`AuthenticationError`), a client that vanishes mid-message, and a subscriber that
+//! never reads.
+//!
+//! They need the interpreters, so they are ignored (reported as skipped) by a plain
+//! `cargo test`; CI runs them with `--include-ignored`, where a missing interpreter is a
+//! failure.
+
+#![cfg(all(feature = "control", target_os = "linux"))]
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use blinken::control::{Server, ServerLimits};
+use blinken::prelude::*;
+use blinken::spec::Layout;
+use blinken::{PlayId, Player};
+use serde_json::{Value as Json, json};
+
+#[path = "common/python.rs"]
+mod interpreter;
+use interpreter::python;
+
+/// The seed's client side, then every unhappy path; prints what it saw as JSON.
+const SCRIPT: &str = r#"
+import json, struct, sys
+from dataclasses import dataclass
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Client
+
+@dataclass
+class Pixel:
+    brightness: float
+    red: int
+    green: int
+    blue: int
+
+@dataclass
+class Frame:
+    display_ms: int
+    pixels: list
+
+@dataclass
+class Animation:
+    frames: list
+    loop_infinitely: bool
+    pause_between_play_ms: int
+    max_plays: int = None
+
+address = sys.argv[1]
+address = ('localhost', int(address)) if address.isdigit() else address
+key = sys.argv[2].encode()
+out = {}
+with Client(address, authkey=key) as c:
+    red = Pixel(1.0, 255, 0, 0)
+    c.send(Animation([Frame(100, [red] * 25), Frame(50, [Pixel(0.5, 0, 0, 255)] * 3)], True, 0, None))
+    out['manager'] = c.recv()
+    c.send(Animation([Frame(0, [red])], False, 0, 1))
+    out['manager_refused'] = c.recv()
+    c.send({'play': 'smiley'})
+    out['dict'] = c.recv()
+    c.send('status')
+    out['status'] = c.recv()
+    c.send_bytes(b'{"play": {"blink": {"leds": 0, "interval": "100ms"}}}')
+    out['json'] = json.loads(c.recv_bytes())
+    c.send({'play': {'wait': 'forever'}})
+    out['bad_dict'] = c.recv()
+try:
+    Client(address, authkey=b'not the key')
+    out['wrong_key'] = 'accepted'
+except AuthenticationError:
+    out['wrong_key'] = 'AuthenticationError'
+vanishing = Client(address, authkey=key)
+vanishing._send(struct.pack('!i', 100) + b'{"pl')
+vanishing.close()
+stuck = Client(address, authkey=key)
+stuck.send('subscribe')
+out['subscribe'] = stuck.recv()
+with Client(address, authkey=key) as c:
+    for _ in range(300):
+        c.send({'play': 'rainbow'})
+        out['flood'] = c.recv()
+    c.send('status')
+    out['final'] = c.recv()
+print(json.dumps(out), flush=True)
+"#;
+
+/// Runs the script with Python `version` against a server on TCP (or a Unix socket);
+/// returns what it printed and what the player plays at the end.
+fn run(version: &str, unix: bool) -> (Json, Option<PlayId>) {
+    let player = Player::spawn(Recorder::<RGB8>::with_len(25), SystemClock::new()).unwrap();
+    let key = "seed key";
+    let mut limits = ServerLimits::default();
+    limits.subscriber_queue = 8;
+    let builder = Server::builder().key(key).layout(Layout::talk()).limits(limits);
+    let path =
+        std::env::temp_dir().join(format!("blinken-py-{}-{version}.sock", std::process::id()));
+    let (server, address) = if unix {
+        let server = builder.unix(&path).start(player.handle()).unwrap();
+        (server, path.display().to_string())
+    } else {
+        let server = builder.tcp("127.0.0.1:0".parse().unwrap()).start(player.handle()).unwrap();
+        let port = server.tcp_addr().unwrap().port();
+        (server, port.to_string())
+    };
+    let output = Command::new(python(version))
+        .args(["-c", SCRIPT, &address, key])
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("python runs");
+    assert!(output.status.success(), "python {version} failed");
+    let seen: Json = serde_json::from_slice(&output.stdout).expect("the script prints JSON");
+    // Let the last play start (a safety net, not a timing assertion).
+    let last = PlayId::from(seen["flood"]["id"].as_u64().unwrap_or(0));
+    let give_up = std::time::Instant::now() + Duration::from_secs(20);
+    while player.handle().playing().map(|p| p.id) != Some(last)
+        && std::time::Instant::now() < give_up
+    {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let playing = player.handle().playing().map(|p| p.id);
+    server.shutdown().unwrap();
+    player.shutdown().unwrap();
+    (seen, playing)
+}
+
+fn check(version: &str, unix: bool) {
+    let (seen, played) = run(version, unix);
+    let manager = seen["manager"].as_i64().expect("the manager gets a bare id");
+    assert!(manager > 0, "{seen}");
+    assert_eq!(seen["manager_refused"], -1, "{seen}");
+    assert_eq!(seen["dict"]["ok"], true, "{seen}");
+    assert!(seen["dict"]["id"].as_i64().unwrap() > manager);
+    assert_eq!(seen["status"]["ok"], true, "{seen}");
+    // What plays: the player may not have taken the play just acknowledged yet.
+    let playing = &seen["status"]["playing"];
+    assert!(playing.is_null() || playing["id"].as_i64() <= seen["dict"]["id"].as_i64(), "{seen}");
+    assert_eq!(seen["json"]["ok"], true, "{seen}");
+    assert_eq!(seen["bad_dict"]["ok"], false, "{seen}");
+    assert!(seen["bad_dict"]["error"].as_str().unwrap().contains("wait"), "{seen}");
+    assert_eq!(seen["wrong_key"], "AuthenticationError", "{seen}");
+    assert_eq!(seen["subscribe"], json!({"ok": true}), "{seen}");
+    assert_eq!(seen["flood"]["ok"], true, "{seen}");
+    assert_eq!(seen["final"]["ok"], true, "{seen}");
+    assert_eq!(played.map(PlayId::get), seen["flood"]["id"].as_u64(), "the last play took effect");
+}
+
+#[test]
+#[ignore = "needs python3.11 and python3.12 or newer on PATH (pyenv): run with --include-ignored"]
+fn python_3_11_md5_handshake_over_tcp() {
+    check("3.11", false);
+}
+
+#[test]
+#[ignore = "needs python3.11 and python3.12 or newer on PATH (pyenv): run with --include-ignored"]
+fn python_3_12_sha256_handshake_over_tcp() {
+    check("3.12", false);
+}
+
+#[test]
+#[ignore = "needs python3.11 and python3.12 or newer on PATH (pyenv): run with --include-ignored"]
+fn python_3_13_sha256_handshake_over_a_unix_socket() {
+    check("3.13", true);
+}
+
+#[test]
+#[ignore = "needs python3.11 and python3.12 or newer on PATH (pyenv): run with --include-ignored"]
+fn python_3_11_over_a_unix_socket() {
+    check("3.11", true);
+}
