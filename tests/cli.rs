@@ -727,7 +727,11 @@ impl Served {
         assert!(kill.success());
         let output = wait_with_deadline(child, Duration::from_secs(30))
             .expect("blinken serve ends on SIGTERM");
-        let rest: Vec<String> = self.stderr.try_iter().collect();
+        // The reader thread ends at the pipe's end, after the exit: take every line.
+        let mut rest = Vec::new();
+        while let Ok(line) = self.stderr.recv_timeout(Duration::from_secs(30)) {
+            rest.push(line);
+        }
         (output.status, stdout(&output), rest.join("\n"))
     }
 }
@@ -802,6 +806,14 @@ fn serve_plays_what_clients_ask_and_stops_on_sigterm() {
 
     let blink = r#"{"blink": {"leds": "row 0", "interval": "50ms"}}"#;
     assert_eq!(client(&socket, &["play", "--spec", blink]), "playing, id 2\n");
+    let corner = r#"{"on": {"leds": 24}}"#;
+    assert_eq!(client(&socket, &["overlay", "--spec", corner]), "overlay playing, id 3\n");
+    eventually(&socket, &["status"], |s| s.contains("\noverlay: id 3, since "));
+    assert_eq!(client(&socket, &["stop", "--overlay"]), "overlay stopped\n");
+    eventually(&socket, &["status"], |s| s.contains("\noverlay: nothing\n"));
+    let fade = client(&socket, &["crossfade", "smiley", "--duration", "200ms"]);
+    assert_eq!(fade, "crossfading to id 4 over 200ms\n");
+    eventually(&socket, &["status"], |s| s.starts_with("playing: id 4,"));
     assert_eq!(client(&socket, &["stop"]), "stopped\n");
     eventually(&socket, &["status"], |s| s.starts_with("playing: nothing\n"));
 
@@ -822,16 +834,22 @@ fn serve_plays_what_clients_ask_and_stops_on_sigterm() {
     let events: Vec<String> =
         stdout(&watched).lines().map(|l| l.split_once(' ').unwrap().1.to_owned()).collect();
     assert_eq!(
-        events,
+        events[..6],
         [
             "started id=1",
             "stopped id=1 reason=replaced by=2",
             "started id=2",
-            "stopped id=2 reason=stop",
+            "overlay_started id=3",
+            "stopped id=3 reason=stop",
+            "started id=4",
         ],
         "{}",
         stdout(&watched)
     );
+    // Then the fade's end and the stop: the faded-out program and id 4 end (in an order
+    // that depends on whether the fade was over).
+    assert!(events[6..].iter().any(|e| e == "stopped id=4 reason=stop"), "{events:?}");
+    assert!(events[6..].iter().any(|e| e.starts_with("stopped id=2 ")), "{events:?}");
 }
 
 #[test]
