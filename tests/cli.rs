@@ -909,8 +909,10 @@ fn serve_on_tcp_with_a_key_and_brightness() {
 
     let (status, log, rest) = served.terminate();
     assert!(status.success(), "{rest}");
-    // Orange at half brightness (scale8: c × 129 / 256), then everything off at shutdown.
+    // Orange at half brightness (scale8: c × 129 / 256), at full, then everything off.
     let lines: Vec<&str> = log.lines().map(|l| l.split_once(' ').unwrap().1).collect();
     assert_eq!(lines[0], "804000 000000 000000", "{log}");
+    // `brightness 1` redraws the still frame at once.
+    assert!(lines.contains(&"ff8000 000000 000000"), "{log}");
     assert_eq!(*lines.last().unwrap(), "000000 000000 000000", "{log}");
 }
