@@ -551,6 +551,40 @@ fn watch_prints_events_until_the_server_closes() {
     assert!(stderr(&output).contains("fell behind by 17 events"));
 }
 
+#[test]
+fn watch_ends_quietly_when_its_reader_does() {
+    use std::io::BufRead;
+    let path = temp_dir().join("blinken.sock");
+    let listener = UnixListener::bind(&path).unwrap();
+    let (next, go) = std::sync::mpsc::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut side = Side::new(stream, None).unwrap();
+        side.recv();
+        side.send(br#"{"ok": true}"#);
+        side.send(br#"{"event": "started", "id": 1, "at": 1.0}"#);
+        go.recv().unwrap();
+        side.send(br#"{"event": "finished", "id": 1, "at": 2.0}"#);
+        side.recv() // until the client hangs up
+    });
+    let mut child = Command::new(BIN)
+        .args(["watch", "--unix", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert_eq!(first, "1.000000 started id=1\n");
+    drop(reader); // `| head -1`
+    next.send(()).unwrap();
+    let output = wait_with_deadline(child, Duration::from_secs(30)).expect("watch ends");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "blinken: watching events (Ctrl-C to stop)\n");
+    assert_eq!(server.join().unwrap(), None);
+}
+
 /// Waits for `child` at most `limit` (then kills it and returns `None`).
 fn wait_with_deadline(mut child: std::process::Child, limit: Duration) -> Option<Output> {
     let start = std::time::Instant::now();

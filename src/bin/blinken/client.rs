@@ -138,10 +138,14 @@ pub fn watch(args: &ClientArgs) -> Result<(), Failed> {
             Err(e) => return Err(Failed::because("the connection to the server failed", e)),
         };
         let event = parse(&bytes)?;
-        if args.json {
-            print(&format!("{}\n", String::from_utf8_lossy(&bytes)))?;
+        let line = if args.json {
+            format!("{}\n", String::from_utf8_lossy(&bytes))
         } else {
-            print(&event_line(&event))?;
+            event_line(&event)
+        };
+        // A reader that has seen enough (`blinken watch | head -1`) ends the watch.
+        if !print_unless_closed(&line)? {
+            return Ok(());
         }
         if event["event"] == "lagged" {
             return Err(Failed::new(format!(
@@ -150,6 +154,16 @@ pub fn watch(args: &ClientArgs) -> Result<(), Failed> {
                 show(event.get("missed"))
             )));
         }
+    }
+}
+
+/// Writes `text` to standard output; `false` when the reader has closed it.
+fn print_unless_closed(text: &str) -> Result<bool, Failed> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(Failed::because("could not write to standard output", e)),
     }
 }
 
