@@ -276,6 +276,25 @@ fn record_plays_files() {
     // Keyframes are colour frames: not for the on/off board.
     fails(&["record", keyframes, "--board", "talk"], 1, "keyframe files are colour frames");
 
+    // A preset file plays its program; a preset directory adds names.
+    let presets = dir.join("presets");
+    std::fs::create_dir(&presets).unwrap();
+    let preset = r#"{"description": "LED 1 for a second", "program": {"timeout": {"after": "1s", "body": {"on": {"leds": 1}}}}}"#;
+    std::fs::write(presets.join("one.json"), preset).unwrap();
+    let file = presets.join("one.json");
+    let output = blinken(&["record", file.to_str().unwrap(), "--output-len", "2"]);
+    assert_eq!(stdout(&output), "0.000000 .#\n1.000000 ..\n", "{}", stderr(&output));
+    let output =
+        blinken(&["record", "one", "--output-len", "2", "--presets", presets.to_str().unwrap()]);
+    assert_eq!(stdout(&output), "0.000000 .#\n1.000000 ..\n", "{}", stderr(&output));
+    std::fs::write(presets.join("two.json"), "{").unwrap();
+    let err = fails(
+        &["record", "one", "--output-len", "2", "--presets", presets.to_str().unwrap()],
+        1,
+        "could not load the presets",
+    );
+    assert!(err.contains("two.json"), "{err}");
+
     let broken = dir.join("broken.json");
     std::fs::write(&broken, r#"{"blink": {"leds": 0, "intervall": 0.5}}"#).unwrap();
     let err = fails(&["record", broken.to_str().unwrap(), "--board", "talk"], 1, "broken.json: ");
@@ -837,6 +856,11 @@ fn serve_plays_what_clients_ask_and_stops_on_sigterm() {
     assert!(stderr(&output).contains("the server refused: "), "{}", stderr(&output));
     assert!(stderr(&output).contains("nope"), "{}", stderr(&output));
     assert!(client(&socket, &["status"]).starts_with("playing: id 1,"));
+
+    // The talk's board is on/off: no brightness, said in the command's words.
+    let output = blinken(&["brightness", "0.5", "--unix", socket.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("has one for colour LEDs only"), "{}", stderr(&output));
 
     let blink = r#"{"blink": {"leds": "row 0", "interval": "50ms"}}"#;
     assert_eq!(client(&socket, &["play", "--spec", blink]), "playing, id 2\n");

@@ -79,6 +79,14 @@ pub fn simple(args: &ClientArgs, command: &str) -> Result<(), Failed> {
 
 pub fn brightness(args: &BrightnessArgs) -> Result<(), Failed> {
     let reply = request(&args.client, &json!({ "brightness": args.level }))?;
+    let no_control = reply["error"].as_str().is_some_and(|e| e.contains("no brightness control"));
+    if no_control && !args.client.json {
+        return Err(Failed::new(
+            "the server refused: its output has no brightness control; `blinken serve` has \
+             one for colour LEDs only (--output apa102, or --strip seeds / --leds N), not for \
+             GPIO lines or the talk's board",
+        ));
+    }
     done(&args.client, &reply, || format!("brightness {}\n", args.level))
 }
 
