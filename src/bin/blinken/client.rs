@@ -230,9 +230,24 @@ fn request(args: &ClientArgs, message: &Value) -> Result<Value, Failed> {
     Ok(reply)
 }
 
+/// The largest request a server takes by default (`ServerLimits`' message size): a
+/// larger one would only get the connection closed.
+const MAX_REQUEST: usize = 1 << 20;
+
+fn check_size(len: usize) -> Result<(), Failed> {
+    if len > MAX_REQUEST {
+        return Err(Failed::new(format!(
+            "the request is {len} bytes as JSON, over the {MAX_REQUEST} bytes a server takes; \
+             play a shorter program, or put it in the server's --presets DIR and play it by name"
+        )));
+    }
+    Ok(())
+}
+
 fn exchange(link: &mut Link, message: &Value, args: &ClientArgs) -> Result<Value, Failed> {
-    link.send(message.to_string().as_bytes())
-        .map_err(|e| Failed::because("could not send the request", e))?;
+    let text = message.to_string();
+    check_size(text.len())?;
+    link.send(text.as_bytes()).map_err(|e| Failed::because("could not send the request", e))?;
     let bytes = match link.recv() {
         Ok(bytes) => bytes,
         Err(ControlError::Io(e)) if is_timeout(&e) => {
@@ -473,6 +488,13 @@ mod tests {
         let event = json!({"event": "output_failed", "id": 6, "at": 21.0, "error": "no device"});
         assert_eq!(event_line(&event), "21.000000 output_failed id=6 error=\"no device\"\n");
         assert_eq!(event_line(&json!({"event": "lagged", "missed": 17})), "lagged missed=17\n");
+    }
+
+    #[test]
+    fn requests_fit_the_servers_limit() {
+        assert!(check_size(MAX_REQUEST).is_ok());
+        let error = check_size(MAX_REQUEST + 1).unwrap_err().to_string();
+        assert!(error.starts_with("the request is 1048577 bytes as JSON"), "{error}");
     }
 
     #[test]
