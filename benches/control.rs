@@ -17,7 +17,8 @@
 //! - **(b) a new authenticated connection per request**: connect, the `{sha256}`
 //!   handshake both ways, the request, close (TCP, and the Unix socket).
 //!
-//! 50 uncounted warm-up requests come first in each scenario. Results are printed and
+//! 50 uncounted warm-up requests come first in each scenario. Then the cost of
+//! decoding the largest requests, on the I/O thread and on the decoder thread. Results are printed and
 //! written to `$CARGO_TARGET_DIR/blinken-bench/control.json` (`target/blinken-bench/`
 //! in the package when `CARGO_TARGET_DIR` is unset).
 
@@ -138,6 +139,48 @@ fn us(d: Duration) -> f64 {
     (d.as_nanos() as f64 / 1000.0 * 10.0).round() / 10.0
 }
 
+/// What the largest requests cost to decode, in µs (the median of 20): on the I/O
+/// thread at most a 64 KiB JSON text or a pickle cut off at 20,000 values (what every
+/// other client may wait for); on the decoder thread a 1 MiB JSON text or a pickle of
+/// a million values (which only other costly requests wait for).
+fn decode_costs() -> Vec<(&'static str, f64)> {
+    use blinken::control::{ServerLimits, parse_request};
+    let json = |size: usize| {
+        let mut json = b"[0".to_vec();
+        while json.len() < size - 1 {
+            json.extend_from_slice(b",0");
+        }
+        json.push(b']');
+        json
+    };
+    // `[[1] * 1000] * 1000` through the memo: 4 KB, a million values.
+    let mut pickle = b"\x80\x02]q\x00(".to_vec();
+    pickle.extend(std::iter::repeat_n(&b"K\x01"[..], 1000).flatten());
+    pickle.extend_from_slice(b"e]q\x01(");
+    pickle.extend(std::iter::repeat_n(&b"h\x00"[..], 1000).flatten());
+    pickle.extend_from_slice(b"e.");
+    let time = |message: &[u8], limits: &ServerLimits| {
+        let mut samples: Vec<Duration> = (0..20)
+            .map(|_| {
+                let start = Instant::now();
+                let _ = std::hint::black_box(parse_request(message, limits));
+                start.elapsed()
+            })
+            .collect();
+        samples.sort();
+        us(samples[10])
+    };
+    let full = ServerLimits::default();
+    let mut light = ServerLimits::default();
+    light.pickle.max_values = 20_000;
+    vec![
+        ("io_thread_json_64kib_us", time(&json(64 << 10), &full)),
+        ("io_thread_pickle_20k_values_us", time(&pickle, &light)),
+        ("decoder_json_1mib_us", time(&json(1 << 20), &full)),
+        ("decoder_pickle_1m_values_us", time(&pickle, &full)),
+    ]
+}
+
 fn machine() -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
@@ -184,6 +227,7 @@ fn main() {
     ];
     server.shutdown().unwrap();
     player.shutdown().unwrap();
+    let decode = decode_costs();
 
     let machine = machine();
     println!("control server: request -> first write of the new animation, {n} requests each");
@@ -201,6 +245,11 @@ fn main() {
             json!({"name": name, "p50_us": us(p50), "p99_us": us(p99), "max_us": us(max),
                    "mean_us": us(mean), "requests": n}),
         );
+    }
+    println!("decoding (median of 20, µs):");
+    for (key, micros) in &decode {
+        println!("  {key:<38} {micros:>9}");
+        results.insert((*key).into(), json!(micros));
     }
     let targets = json!({"a_p99_us": 500.0, "b_p99_us": 5000.0});
     let report = json!({"machine": machine, "requests": n, "results": results, "targets": targets});

@@ -218,3 +218,39 @@ fn brightness_gamma_and_power_limit_allocate_nothing_per_frame() {
     assert!(probe.frames >= 150, "the window saw {} frames", probe.frames);
     assert_eq!(probe.allocated(), 0, "allocations in 2.5 s of an adapted rainbow");
 }
+
+#[test]
+fn a_players_overlay_and_crossfades_allocate_nothing_per_frame() {
+    use blinken::{ManualClock, Player};
+    // A blink plays; at 1 s an overlay (for 5 s) and a crossfade (over 4 s) arrive, at
+    // 2 s a second crossfade (over 4 s) that fades on from the first. They are carried
+    // out inside the running program. From 2.2 s to 4.8 s four programs run on the
+    // player's layers, two blends every 20 ms: nothing is allocated (the probe counts
+    // the player thread's allocations, between its writes).
+    let (red, green, blue) = (RGB8::new(255, 0, 0), RGB8::new(0, 255, 0), RGB8::new(0, 0, 255));
+    let (clock, control) = ManualClock::new();
+    let probe = Probe::<RGB8>::new(25, ms(2200), ms(4800));
+    let player = Player::spawn(probe, clock).unwrap();
+    let handle = player.handle();
+    handle.play(blink(0..25, ms(40)).color(red)).unwrap();
+    control.settle();
+    let step = |until: Duration| {
+        while control.now() < Instant::ZERO + until {
+            control.advance(ms(10));
+            control.settle();
+        }
+    };
+    step(secs(1));
+    handle.overlay(blink(3..6, ms(30)).color(green).timeout(secs(5))).unwrap();
+    let next = pulse(0..25, ms(20), blue).period(secs(1));
+    handle.crossfade(next, secs(4), Curve::EaseInOut).unwrap();
+    control.settle();
+    step(secs(2));
+    handle.crossfade(rainbow(0..25, ms(10)).period(secs(1)), secs(4), Curve::Linear).unwrap();
+    control.settle();
+    step(ms(4900));
+    assert!(handle.overlay_playing().is_some(), "the overlay plays through the window");
+    let Ok(probe) = player.shutdown() else { panic!("the last write failed") };
+    assert!(probe.frames >= 150, "the window saw {} frames", probe.frames);
+    assert_eq!(probe.allocated(), 0, "allocations in 2.6 s of an overlay over two crossfades");
+}

@@ -805,3 +805,91 @@ fn keys_come_from_files_and_the_environment() {
     assert_eq!(key_from_env("BLINKEN_TEST_KEY_SURELY_UNSET").unwrap(), None);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_client_pipelining_thousands_of_requests_gets_every_reply_and_delays_no_one() {
+    let (player, server, path) = serve("pipeline", ServerLimits::default());
+    let mut greedy = connect(&path, KEY).unwrap();
+    let mut wire = Vec::new();
+    for _ in 0..5_000 {
+        blinken::control::frame::encode(b"\"status\"", &mut wire);
+    }
+    let writer = {
+        let mut writing = greedy.get_ref().try_clone().unwrap();
+        std::thread::spawn(move || writing.write_all(&wire).unwrap())
+    };
+    let mut client = connect(&path, KEY).unwrap();
+    let played = id(&ask(&mut client, r#"{"play": "smiley"}"#));
+    wait_playing(&player, played);
+    for _ in 0..5_000 {
+        let reply: Json = serde_json::from_slice(&greedy.recv_bytes().unwrap()).unwrap();
+        assert_eq!(reply["ok"], true);
+    }
+    writer.join().unwrap();
+    server.shutdown().unwrap();
+    player.shutdown().unwrap();
+}
+
+#[test]
+fn a_player_that_shut_down_gets_error_replies_and_ends_subscriptions() {
+    let (player, server, path) = serve("player-gone", ServerLimits::default());
+    let mut client = connect(&path, KEY).unwrap();
+    let mut subscriber = connect(&path, KEY).unwrap();
+    assert_eq!(ask(&mut subscriber, "subscribe"), json!({"ok": true}));
+    player.shutdown().unwrap();
+    let reply = ask(&mut client, r#"{"play": "smiley"}"#);
+    assert!(reply["error"].as_str().unwrap().contains("shut down"), "{reply}");
+    loop {
+        match subscriber.recv_bytes() {
+            Ok(_) => {}
+            Err(ControlError::Closed) => break,
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    server.shutdown().unwrap();
+}
+
+/// A pickle of 4 KB that decodes to a million values: `[[1] * 1000] * 1000` through
+/// the memo, as `pickle` writes a list listed many times.
+fn costly_pickle() -> Vec<u8> {
+    let mut bytes = b"\x80\x02]q\x00(".to_vec();
+    bytes.extend(std::iter::repeat_n(&b"K\x01"[..], 1000).flatten());
+    bytes.extend_from_slice(b"e]q\x01(");
+    bytes.extend(std::iter::repeat_n(&b"h\x00"[..], 1000).flatten());
+    bytes.extend_from_slice(b"e.");
+    bytes
+}
+
+#[test]
+fn a_costly_request_is_decoded_aside_and_delays_no_one() {
+    let (player, server, path) = serve("costly", ServerLimits::default());
+    let mut costly = connect(&path, KEY).unwrap();
+    // The costly pickle, then a status pipelined behind it.
+    costly.send_bytes(&costly_pickle()).unwrap();
+    costly.send_bytes(b"\"status\"").unwrap();
+    let waiting = std::thread::spawn(move || {
+        let first = costly.recv_bytes().unwrap();
+        let answered = std::time::Instant::now();
+        let second = costly.recv_bytes().unwrap();
+        (first, second, answered)
+    });
+    std::thread::sleep(Duration::from_millis(20));
+    let mut other = connect(&path, KEY).unwrap();
+    let played = id(&ask(&mut other, r#"{"play": "smiley"}"#));
+    let other_answered = std::time::Instant::now();
+    wait_playing(&player, played);
+
+    let (first, second, costly_answered) = waiting.join().unwrap();
+    let classes: [&str; 0] = [];
+    let first = decode(&first, &classes, PickleLimits::default()).unwrap();
+    assert_eq!(first.get("ok"), Some(&Value::Bool(false)), "{first:?}");
+    let Some(Value::Str(error)) = first.get("error") else { panic!("{first:?}") };
+    assert!(error.contains("limits"), "{error}");
+    let second: Json = serde_json::from_slice(&second).unwrap();
+    assert_eq!(second["ok"], true, "replies keep the order of the requests");
+    // Not a timing bound: the order of two answers. Decoding a million values takes
+    // far longer than a play's round trip, so the play is answered first.
+    assert!(other_answered < costly_answered, "the play waited for the costly request");
+    server.shutdown().unwrap();
+    player.shutdown().unwrap();
+}

@@ -282,7 +282,48 @@ fn an_eased_crossfade_follows_its_curve() {
 }
 
 #[test]
-fn a_crossfade_during_a_crossfade_cuts_the_oldest_and_fades_on_from_the_newer() {
+fn a_crossfade_during_a_crossfade_fades_on_from_the_fade_under_way() {
+    let (player, control) = colour_player(1);
+    let handle = player.handle();
+    let events = handle.events();
+    let a = handle.play(on(0).color(RED)).unwrap();
+    control.settle();
+    walk_to(&control, 20, 100);
+    let b = handle.crossfade(on(0).color(BLUE), ms(100), Curve::Linear).unwrap();
+    control.settle();
+    walk_to(&control, 20, 140);
+    // The red-to-blue fade (at 40 %) goes on as the "from" side of the fade to green.
+    let c = handle.crossfade(on(0).color(GREEN), ms(100), Curve::Linear).unwrap();
+    control.settle();
+    assert_eq!(handle.playing().map(|p| p.id), Some(c));
+    walk_to(&control, 20, 260);
+    let seen = drain(&events);
+    let recorder = player.shutdown().unwrap();
+    let px: Vec<(u64, RGB8)> = frames(&recorder).into_iter().map(|(t, p)| (t, p[0])).collect();
+    assert_eq!(
+        px,
+        [
+            (0, RED),
+            (120, RGB8::new(204, 0, 51)),
+            (140, RGB8::new(153, 0, 102)), // no jump when green arrives: its share is 0
+            (160, RGB8::new(82, 51, 122)), // 20 % of green over 60 % of blue over red
+            (180, RGB8::new(31, 102, 122)),
+            (200, RGB8::new(0, 153, 102)), // red is gone
+            (220, RGB8::new(0, 204, 51)),
+            (240, GREEN),
+            (260, BLACK),
+        ]
+    );
+    let end = |id: PlayId| seen.iter().find(|e| e.is_end() && e.id() == Some(id)).unwrap();
+    assert!(matches!(end(a), Event::Stopped { at, reason: StopReason::Replaced(by), .. }
+        if *at == at_ms(200) && *by == b));
+    assert!(matches!(end(b), Event::Stopped { at, reason: StopReason::Replaced(by), .. }
+        if *at == at_ms(240) && *by == c));
+    assert_eq!(seen.len(), 5, "{seen:?}");
+}
+
+#[test]
+fn a_third_crossfade_during_two_fades_cuts_the_oldest() {
     let (player, control) = colour_player(1);
     let handle = player.handle();
     let events = handle.events();
@@ -294,31 +335,27 @@ fn a_crossfade_during_a_crossfade_cuts_the_oldest_and_fades_on_from_the_newer() 
     walk_to(&control, 20, 140);
     let c = handle.crossfade(on(0).color(GREEN), ms(100), Curve::Linear).unwrap();
     control.settle();
-    walk_to(&control, 20, 260);
+    walk_to(&control, 20, 160);
+    let d = handle.crossfade(on(0).color(RED), ms(100), Curve::Linear).unwrap();
+    control.settle();
+    walk_to(&control, 20, 300);
     let seen = drain(&events);
     let recorder = player.shutdown().unwrap();
     let px: Vec<(u64, RGB8)> = frames(&recorder).into_iter().map(|(t, p)| (t, p[0])).collect();
-    assert_eq!(
-        px,
-        [
-            (0, RED),
-            (120, RGB8::new(204, 0, 51)),
-            (140, RGB8::new(153, 0, 102)),
-            (140, BLUE), // `a` is cut: the fade goes on from `b`, at a share of 0
-            (160, RGB8::new(0, 51, 204)),
-            (180, RGB8::new(0, 102, 153)),
-            (200, RGB8::new(0, 153, 102)),
-            (220, RGB8::new(0, 204, 51)),
-            (240, GREEN),
-            (260, BLACK),
-        ]
-    );
+    // At 160 ms red is cut (it made 40 % × 80 % of the light); the blue-to-green fade
+    // goes on under the fade to red.
+    assert_eq!(px[3], (160, RGB8::new(82, 51, 122)));
+    assert_eq!(px[4], (160, RGB8::new(0, 51, 204)));
+    assert_eq!(px[5], (180, RGB8::new(51, 82, 122))); // 20 % red over 40 % green over blue
+    assert_eq!(px[px.len() - 2], (260, RED));
     let end = |id: PlayId| seen.iter().find(|e| e.is_end() && e.id() == Some(id)).unwrap();
     assert!(matches!(end(a), Event::Stopped { at, reason: StopReason::Replaced(by), .. }
-        if *at == at_ms(140) && *by == b));
+        if *at == at_ms(160) && *by == b));
     assert!(matches!(end(b), Event::Stopped { at, reason: StopReason::Replaced(by), .. }
         if *at == at_ms(240) && *by == c));
-    assert_eq!(handle.playing().map(|p| p.id), None, "shut down");
+    assert!(matches!(end(c), Event::Stopped { at, reason: StopReason::Replaced(by), .. }
+        if *at == at_ms(260) && *by == d));
+    assert_eq!(seen.len(), 7, "{seen:?}"); // four starts, three ends: `d` plays on
 }
 
 #[test]
@@ -682,4 +719,149 @@ fn an_output_failure_ends_every_request_on_stage() {
     }
     failing.store(false, Ordering::SeqCst);
     drop(player);
+}
+
+#[test]
+fn stop_and_clear_end_everything_on_stage() {
+    let (player, control) = colour_player(3);
+    let handle = player.handle();
+    let old = handle.play(fill(2, GREEN).then(on(0).color(RED))).unwrap();
+    control.settle();
+    let new = handle.crossfade(on(1).color(BLUE), ms(100), Curve::Linear).unwrap();
+    let top = handle.overlay(on(0).color(GREEN)).unwrap();
+    control.settle();
+    walk_to(&control, 20, 40);
+    handle.stop().unwrap();
+    control.settle();
+    for id in [old, new, top] {
+        assert!(matches!(handle.wait_for(id),
+            Ok(Event::Stopped { reason: StopReason::Stop, at, .. }) if at == at_ms(40)));
+    }
+    assert_eq!((handle.playing(), handle.overlay_playing()), (None, None));
+    // Stopped: the fade's outgoing side still shows what the old program left lit
+    // (its `fill`), faded as it was at 40 ms.
+    let top = handle.overlay(on(1).color(RED)).unwrap();
+    control.settle();
+    handle.clear().unwrap();
+    control.settle();
+    assert!(matches!(handle.wait_for(top), Ok(Event::Stopped { reason: StopReason::Clear, .. })));
+    let recorder = player.shutdown().unwrap();
+    let px = frames(&recorder);
+    let faded = RGB8::new(0, 153, 0);
+    assert_eq!(
+        px,
+        [
+            (0, vec![RED, BLACK, GREEN]),
+            (0, vec![GREEN, BLACK, GREEN]),
+            (20, vec![GREEN, RGB8::new(0, 0, 51), RGB8::new(0, 204, 0)]),
+            (40, vec![GREEN, RGB8::new(0, 0, 102), faded]),
+            (40, vec![BLACK, BLACK, faded]), // stop
+            (40, vec![BLACK, RED, faded]),   // an overlay over nothing
+            (40, vec![BLACK, BLACK, faded]), // clear: the run ends (as with a play)...
+            (40, vec![BLACK, BLACK, BLACK]), // ...then everything goes off
+        ]
+    );
+}
+
+#[test]
+fn the_ends_of_either_side_during_a_fade() {
+    // The outgoing program ends by itself during the fade: it finishes, the fade goes on.
+    let (player, control) = colour_player(1);
+    let handle = player.handle();
+    let old = handle.play(on(0).color(RED).timeout(ms(50))).unwrap();
+    control.settle();
+    let new = handle.crossfade(on(0).color(BLUE), ms(100), Curve::Linear).unwrap();
+    control.settle();
+    walk_to(&control, 10, 120);
+    assert!(matches!(handle.wait_for(old), Ok(Event::Finished { at, .. }) if at == at_ms(50)));
+    assert_eq!(handle.playing().map(|p| p.id), Some(new));
+    drop(player);
+
+    // The incoming program ends during the fade: the fade is cut there.
+    let (player, control) = colour_player(1);
+    let handle = player.handle();
+    let old = handle.play(on(0).color(RED)).unwrap();
+    control.settle();
+    let new = handle.crossfade(on(0).color(BLUE).timeout(ms(50)), ms(100), Curve::Linear);
+    let new = new.unwrap();
+    control.settle();
+    walk_to(&control, 10, 120);
+    assert!(matches!(handle.wait_for(new), Ok(Event::Finished { at, .. }) if at == at_ms(50)));
+    assert!(matches!(handle.wait_for(old),
+        Ok(Event::Stopped { at, reason: StopReason::Replaced(by), .. }) if at == at_ms(50) && by == new));
+    assert_eq!(handle.playing(), None);
+    let recorder = player.shutdown().unwrap();
+    let reds: Vec<(u64, u8)> = frames(&recorder).into_iter().map(|(t, p)| (t, p[0].r)).collect();
+    // Blend steps at 20 and 40 ms; at 50 ms the blue ends and takes its light along.
+    assert_eq!(reds, [(0, 255), (20, 204), (40, 153), (50, 0)]);
+}
+
+/// An animation whose value panics when dropped (a user's `Drop`).
+struct DropBomb;
+
+impl Animation<bool> for DropBomb {
+    async fn run(&self, cx: &Cx<bool>, start: Instant) -> Instant {
+        let _off = cx.off_on_drop(1);
+        cx.set(1, true);
+        cx.sleep_until(start + ms(10)).await
+    }
+}
+
+impl Drop for DropBomb {
+    fn drop(&mut self) {
+        panic!("boom in drop");
+    }
+}
+
+#[test]
+fn an_overlay_that_panics_when_dropped_is_reported_once() {
+    let (player, control) = player(2);
+    let handle = player.handle();
+    let events = handle.events();
+    let base = handle.play(on(0)).unwrap();
+    control.settle();
+    // Ends by itself, then its value panics.
+    let first = handle.overlay(DropBomb).unwrap();
+    control.settle();
+    walk_to(&control, 10, 10);
+    // Replaced by a newer overlay, then stopped with the run.
+    let second = handle.overlay(DropBomb).unwrap();
+    let third = handle.overlay(DropBomb).unwrap();
+    control.settle();
+    handle.stop().unwrap();
+    control.settle();
+    let seen = drain(&events);
+    for id in [first, second, third] {
+        let ends: Vec<_> = seen.iter().filter(|e| e.is_end() && e.id() == Some(id)).collect();
+        assert_eq!(ends.len(), 1, "{ends:?}");
+        assert!(
+            matches!(ends[0], Event::Panicked { message, .. }
+            if message == "dropping the animation panicked: boom in drop"),
+            "{ends:?}"
+        );
+    }
+    assert!(matches!(handle.wait_for(base), Ok(Event::Stopped { reason: StopReason::Stop, .. })));
+    assert!(handle.is_alive());
+    let recorder = player.shutdown().unwrap();
+    assert_eq!(&*recorder.steps().last().unwrap().pixels, &[false, false]);
+}
+
+#[test]
+fn a_crossfade_of_plain_leds_switches_where_the_curve_reaches_one_half() {
+    let (player, control) = player(2);
+    let handle = player.handle();
+    let old = handle.play(on(0)).unwrap();
+    control.settle();
+    let new = handle.crossfade(on(1), ms(100), Curve::Linear).unwrap();
+    control.settle();
+    walk_to(&control, 20, 120);
+    assert!(matches!(handle.wait_for(old),
+        Ok(Event::Stopped { at, reason: StopReason::Replaced(by), .. }) if at == at_ms(100) && by == new));
+    player.shutdown().unwrap().assert_timeline(
+        "
+        0.000000 #.
+        0.060000 .#
+        0.120000 ..
+        ",
+    );
 }

@@ -16,7 +16,8 @@ use crate::Instant;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Event {
-    /// Play request `id` started at `at`.
+    /// Play request `id` started at `at` ([`PlayerHandle::play`](super::PlayerHandle::play)
+    /// or [`PlayerHandle::crossfade`](super::PlayerHandle::crossfade)).
     Started {
         /// The play request.
         id: PlayId,

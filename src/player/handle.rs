@@ -194,8 +194,9 @@ impl<P: Pixel> Shared<P> {
 ///
 /// The command queue holds [`Player::COMMANDS`](super::Player::COMMANDS) commands.
 /// The player empties it at every wake-up, so it fills only when the player thread is
-/// stuck in an animation or an output; then [`PlayerHandle::play`], `stop` and `clear`
-/// wait for room (and fail with [`PlayError::Gone`] if the player shuts down
+/// stuck in an animation or an output; then [`PlayerHandle::play`], `stop`, `clear`
+/// and the other requests (`overlay`, `crossfade`, `stop_overlay`, `refresh`) wait for
+/// room (and fail with [`PlayError::Gone`] if the player shuts down
 /// meanwhile), while [`PlayerHandle::try_play`] fails at once with
 /// [`PlayError::Full`].
 pub struct PlayerHandle<P: Pixel> {
@@ -403,10 +404,12 @@ impl<P: Pixel> PlayerHandle<P> {
     /// is over, or its own end if it ends first. If `next` ends during the fade, the
     /// fade is cut there (the old program is stopped the same way).
     ///
-    /// A crossfade that arrives during a fade cuts the oldest program at once
-    /// (`Stopped`, replaced by the one that was fading in) and starts a new fade from
-    /// the program that was fading in, which keeps running, to the newest: the LEDs
-    /// jump from the mix to that program at that instant.
+    /// A crossfade that arrives during a fade does not jump: the fade under way goes
+    /// on, on its own schedule, as the "from" side of the new fade (each LED shows
+    /// `mix(mix(oldest, previous, s1), next, s2)`), and each program faded out gets its
+    /// `Stopped` when its fade ends. A third one arriving while both fades run cuts the
+    /// oldest program at once (`Stopped`, replaced by the one that was fading it out),
+    /// which then contributes `(1 - s1)·(1 - s2)` of the light.
     ///
     /// A zero `duration` swaps the program at once as [`PlayerHandle::play`] does (the
     /// old program is dropped and `next` starts on what it left), except that an

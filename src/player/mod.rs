@@ -22,6 +22,11 @@ use crate::{Clock, Driver, Output};
 /// microseconds; the old animation is dropped, so its LEDs go off in the same frame in
 /// which the new one starts.
 ///
+/// Two requests do not replace what plays: [`PlayerHandle::overlay`] lays an animation
+/// over it (a notification) and [`PlayerHandle::crossfade`] blends from it to the next
+/// program. The player carries them out inside the running program, on layers, so the
+/// program underneath is not restarted: it keeps its own timeline.
+///
 /// The player needs a clock that can wait for a command: [`SystemClock`](crate::SystemClock)
 /// in real programs, [`ManualClock`](crate::ManualClock) in tests.
 ///

@@ -1,14 +1,21 @@
 //! The stage: what a player plays in one run, on layers.
 //!
-//! A run of the player plays a stage instead of one animation: up to three requests at
+//! A run of the player plays a stage instead of one animation: up to four requests at
 //! once, each a child future owning its boxed animation and drawing on a layer of its
 //! own, composed into the frame as the [`overlay`](crate::overlay) and
 //! [`crossfade`](crate::crossfade) combinators compose (with their functions):
 //!
 //! ```text
-//! frame = over(mix(outgoing, base, share), top)   during a crossfade
-//! frame = over(base, top)                         otherwise
+//! frame = over(base, top)                                  no crossfade
+//! frame = over(mix(outgoing, base, s), top)                 during a crossfade
+//! frame = over(mix(mix(older, outgoing, s1), base, s2), top)
+//!                                    a crossfade arrived during a crossfade
 //! ```
+//!
+//! A crossfade that arrives during a fade does not cut anything visible: the fade
+//! under way goes on (on its own schedule) as the "from" side of the new one. Only a
+//! third one arriving while both fades run cuts the oldest program, which by then
+//! contributes `(1 - s1)·(1 - s2)` of the light.
 //!
 //! The requests that do not end the run (overlay, stop the overlay, crossfade,
 //! refresh) reach the stage through the [`Board`]'s inbox, which the player's
@@ -62,7 +69,7 @@ impl<P: Pixel> Board<P> {
     pub(super) fn new(first: Command<P>) -> Board<P> {
         let mut inbox = VecDeque::with_capacity(4);
         inbox.push_back(first);
-        Board { inbox, on_stage: Vec::with_capacity(3), finished: None }
+        Board { inbox, on_stage: Vec::with_capacity(4), finished: None }
     }
 
     fn enter(&mut self, id: PlayId) {
@@ -90,10 +97,13 @@ impl<P: Pixel> Animation<P> for Stage<'_, P> {
             virtual_clock: self.virtual_clock,
             cx,
             mix: mixer::<P>(),
+            older: Slot::new(cx.layer(Start::Copy)),
             outgoing: Slot::new(cx.layer(Start::Copy)),
             base: Slot::new(cx.layer(Start::Copy)),
             top: Slot::new(cx.layer(Start::Off)),
+            mid_inner: cx.layer(Start::Off),
             mid: cx.layer(Start::Off),
+            inner: None,
             fade: None,
             everything: false,
         }
@@ -170,7 +180,7 @@ impl<'a, P: Pixel> Slot<'a, P> {
     }
 }
 
-/// The fade of a crossfade under way: from `outgoing` to `base`.
+/// The fade of a crossfade under way.
 struct Fading<'a> {
     start: Instant,
     end: Instant,
@@ -190,11 +200,20 @@ struct Run<'a, P: Pixel> {
     virtual_clock: bool,
     cx: &'a Cx<P>,
     mix: fn(P, P, f64) -> P,
+    /// The program the inner fade fades out.
+    older: Slot<'a, P>,
+    /// The program the fade fades out (and the inner fade fades in).
     outgoing: Slot<'a, P>,
     base: Slot<'a, P>,
     top: Slot<'a, P>,
-    /// The mix of `outgoing` and `base` during a fade.
+    /// The mix of `older` and `outgoing` during the inner fade.
+    mid_inner: Layer<'a, P>,
+    /// The mix of the fade's "from" side and `base` during a fade.
     mid: Layer<'a, P>,
+    /// From `older` to `outgoing`: a fade that was under way when the current one
+    /// started (only while `fade` is).
+    inner: Option<Fading<'a>>,
+    /// From `outgoing` (or the inner fade's mix) to `base`.
     fade: Option<Fading<'a>>,
     /// The next composition takes every LED (the layers changed roles).
     everything: bool,
@@ -215,7 +234,11 @@ impl<P: Pixel> Future for Run<'_, P> {
             }
         }
         this.blend(task, now);
-        // As the combinators order them: the outgoing program, the base, the overlay.
+        // As the combinators order them: the oldest program first, the overlay last.
+        if let Some(ended) = this.older.poll(task) {
+            let (id, _, panic) = this.older.drop_child().expect("it was polled");
+            this.end(id, ended, panic, now);
+        }
         if let Some(ended) = this.outgoing.poll(task) {
             let (id, _, panic) = this.outgoing.drop_child().expect("it was polled");
             this.end(id, ended, panic, now);
@@ -234,9 +257,7 @@ impl<P: Pixel> Future for Run<'_, P> {
             this.end(id, ended, panic, now);
         }
         this.compose();
-        let empty =
-            this.outgoing.child.is_none() && this.base.child.is_none() && this.top.child.is_none();
-        match empty {
+        match this.is_empty() {
             true => Poll::Ready(now),
             false => Poll::Pending,
         }
@@ -246,6 +267,11 @@ impl<P: Pixel> Future for Run<'_, P> {
 impl<'a, P: Pixel> Run<'a, P> {
     fn report(&self, event: Event) {
         self.shared.report(event);
+    }
+
+    /// Whether no request is left on stage.
+    fn is_empty(&self) -> bool {
+        [&self.older, &self.outgoing, &self.base, &self.top].iter().all(|s| s.child.is_none())
     }
 
     /// Carries out one command of the inbox at `now`.
@@ -296,12 +322,9 @@ impl<'a, P: Pixel> Run<'a, P> {
     }
 
     fn crossfade(&mut self, id: PlayId, animation: BoxAnimation<P>, fade: Fade, now: Instant) {
-        // The oldest program goes at once, replaced by the one that was fading in.
-        if let Some((old, by, panic)) = self.outgoing.drop_child() {
-            self.stop(old, StopReason::Replaced(by.unwrap_or(id)), panic, now);
-        }
         if fade.duration.is_zero() {
-            // A cut, as `play` swaps: the new program starts on what the old one left.
+            // A cut, as `play` swaps: the new program starts on what the old one left;
+            // the programs fading out go at once.
             self.end_fade(now);
             if let Some((old, _, panic)) = self.base.drop_child() {
                 self.stop(old, StopReason::Replaced(id), panic, now);
@@ -310,6 +333,13 @@ impl<'a, P: Pixel> Run<'a, P> {
             self.board.borrow_mut().enter(id);
             self.base.start(self.cx, id, animation, now);
             return;
+        }
+        if self.fade.is_some() {
+            // A fade under way goes on as the new one's "from" side; if one was
+            // already going on under it, its oldest program goes now.
+            self.end_inner(now);
+            core::mem::swap(&mut self.older, &mut self.outgoing);
+            self.inner = self.fade.take();
         }
         // The base becomes the outgoing program, with its layer; the new one starts on
         // a dark layer.
@@ -333,41 +363,42 @@ impl<'a, P: Pixel> Run<'a, P> {
         self.everything = true;
     }
 
-    /// Moves the fade to the blend step due now, as [`crossfade`](crate::crossfade)
-    /// does; at its end, the outgoing program is stopped.
+    /// Moves the fades to the blend steps due now, as [`crossfade`](crate::crossfade)
+    /// does; at the end of a fade, the program it faded out is stopped.
     fn blend(&mut self, task: &mut Context<'_>, now: Instant) {
-        let step = Crossfade::<(), ()>::DEFAULT_STEP;
-        let cx = self.cx;
-        let Some(fade) = &mut self.fade else { return };
-        loop {
-            let deadline = fade.start.add_times(step, fade.next).min(fade.end);
-            let sleep = fade.sleep.get_or_insert_with(|| cx.sleep_until(deadline));
-            if Pin::new(sleep).poll(task).is_pending() {
-                return;
-            }
-            fade.sleep = None;
-            self.everything = true;
-            if now >= fade.end {
-                break;
-            }
-            let k = match now == deadline {
-                true => fade.next,
-                false => crate::time::steps_due(fade.start, now, step).max(fade.next),
-            };
-            fade.share = share(step, fade.duration, fade.curve, k);
-            fade.next = k + 1;
+        let (stepped, done) = advance(self.fade.as_mut(), self.cx, task, now);
+        self.everything |= stepped;
+        if done {
+            self.end_fade(now);
         }
-        self.end_fade(now);
+        let (stepped, done) = advance(self.inner.as_mut(), self.cx, task, now);
+        self.everything |= stepped;
+        if done {
+            self.end_inner(now);
+        }
     }
 
-    /// Ends the fade (if any) here: the outgoing program is stopped, the frame shows
-    /// the base.
+    /// Ends the fade (if any) here: the programs it faded out are stopped, the frame
+    /// shows the base.
     fn end_fade(&mut self, now: Instant) {
+        self.end_inner(now);
         if self.fade.take().is_none() {
             return;
         }
         self.everything = true;
         if let Some((old, by, panic)) = self.outgoing.drop_child() {
+            let by = by.expect("an outgoing program knows its replacement");
+            self.stop(old, StopReason::Replaced(by), panic, now);
+        }
+    }
+
+    /// Ends the inner fade (if any) here: the oldest program is stopped.
+    fn end_inner(&mut self, now: Instant) {
+        if self.inner.take().is_none() {
+            return;
+        }
+        self.everything = true;
+        if let Some((old, by, panic)) = self.older.drop_child() {
             let by = by.expect("an outgoing program knows its replacement");
             self.stop(old, StopReason::Replaced(by), panic, now);
         }
@@ -384,10 +415,7 @@ impl<'a, P: Pixel> Run<'a, P> {
         let event = match (ended, panic) {
             (Err(message), _) | (Ok(_), Some(message)) => Event::Panicked { id, at: now, message },
             (Ok(end), None) => {
-                let last = self.outgoing.child.is_none()
-                    && self.base.child.is_none()
-                    && self.top.child.is_none();
-                if last {
+                if self.is_empty() {
                     // Reported after the last write, which may fail instead.
                     let mut board = self.board.borrow_mut();
                     board.leave(id);
@@ -414,20 +442,59 @@ impl<'a, P: Pixel> Run<'a, P> {
     /// (every LED after a change of roles or a blend step).
     fn compose(&mut self) {
         let everything = core::mem::take(&mut self.everything);
-        let cx = self.cx;
-        match &self.fade {
-            Some(fade) => {
-                let (mix, share) = (self.mix, fade.share);
-                {
-                    let _in = self.mid.enter();
-                    cx.compose(&self.outgoing.layer, &self.base.layer, everything, |a, b| {
-                        mix(a, b, share)
-                    });
-                }
-                cx.compose(&self.mid, &self.top.layer, everything, over);
+        let (cx, mix) = (self.cx, self.mix);
+        let Some(fade) = &self.fade else {
+            return cx.compose(&self.base.layer, &self.top.layer, everything, over);
+        };
+        let from = match &self.inner {
+            Some(inner) => {
+                let share = inner.share;
+                let _in = self.mid_inner.enter();
+                cx.compose(&self.older.layer, &self.outgoing.layer, everything, |a, b| {
+                    mix(a, b, share)
+                });
+                &self.mid_inner
             }
-            None => cx.compose(&self.base.layer, &self.top.layer, everything, over),
+            None => &self.outgoing.layer,
+        };
+        {
+            let share = fade.share;
+            let _in = self.mid.enter();
+            cx.compose(from, &self.base.layer, everything, |a, b| mix(a, b, share));
         }
+        cx.compose(&self.mid, &self.top.layer, everything, over);
+    }
+}
+
+/// Moves `fade` to the blend step due `now`: whether a step was taken (the share
+/// changed) and whether the fade is over.
+fn advance<'a, P: Pixel>(
+    fade: Option<&mut Fading<'a>>,
+    cx: &'a Cx<P>,
+    task: &mut Context<'_>,
+    now: Instant,
+) -> (bool, bool) {
+    let Some(fade) = fade else { return (false, false) };
+    let step = Crossfade::<(), ()>::DEFAULT_STEP;
+    let mut stepped = false;
+    loop {
+        let deadline = fade.start.add_times(step, fade.next).min(fade.end);
+        let sleep = fade.sleep.get_or_insert_with(|| cx.sleep_until(deadline));
+        if Pin::new(sleep).poll(task).is_pending() {
+            return (stepped, false);
+        }
+        fade.sleep = None;
+        stepped = true;
+        if now >= fade.end {
+            fade.share = 1.0;
+            return (true, true);
+        }
+        let k = match now == deadline {
+            true => fade.next,
+            false => crate::time::steps_due(fade.start, now, step).max(fade.next),
+        };
+        fade.share = share(step, fade.duration, fade.curve, k);
+        fade.next = k + 1;
     }
 }
 
@@ -437,7 +504,7 @@ impl<'a, P: Pixel> Run<'a, P> {
 impl<P: Pixel> Drop for Run<'_, P> {
     fn drop(&mut self) {
         let mut panics = Vec::new();
-        for slot in [&mut self.outgoing, &mut self.base, &mut self.top] {
+        for slot in [&mut self.older, &mut self.outgoing, &mut self.base, &mut self.top] {
             if let Some((id, _, Some(message))) = slot.drop_child() {
                 panics.push((id, message));
             }

@@ -12,8 +12,10 @@ use futures::Stream as _;
 use super::ServerLimits;
 use super::handler::{Action, Handler};
 use super::listener::Stream;
+use super::prepare::Prepared;
 use super::reply;
 use super::request::{self, Format};
+use super::worker::{Done, Job};
 use crate::Events;
 use crate::control::auth::{self, RANDOM_LEN, ServerHandshake, Step};
 use crate::control::frame::{self, Decoder, FrameError};
@@ -27,6 +29,9 @@ const OUT_HIGH: usize = 256 << 10;
 const EVENTS_HIGH: usize = 64 << 10;
 /// Bytes read from one connection per turn of the loop, so no client starves another.
 const READ_BUDGET: usize = 256 << 10;
+/// Requests answered for one connection per turn of the loop, so a client that
+/// pipelines thousands of requests delays the others by a few dozen at most.
+const MESSAGES_PER_TURN: usize = 32;
 /// How long a connection being closed may take to receive its last message.
 const LINGER: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -46,6 +51,11 @@ pub(crate) enum Keep {
 pub(crate) struct Connection {
     pub(crate) stream: Stream,
     pub(crate) peer: String,
+    /// Names the connection to the decoder thread.
+    pub(crate) token: u64,
+    /// A request of this connection is on the decoder thread: nothing more is read
+    /// until it is answered, so replies keep the order of the requests.
+    busy: bool,
     phase: Phase,
     decoder: Decoder,
     out: Vec<u8>,
@@ -62,6 +72,7 @@ impl Connection {
     pub(crate) fn new(
         stream: Stream,
         peer: String,
+        token: u64,
         key: Option<&[u8]>,
         limits: &ServerLimits,
         now: Instant,
@@ -69,6 +80,8 @@ impl Connection {
         let mut connection = Connection {
             stream,
             peer,
+            token,
+            busy: false,
             phase: Phase::Ready,
             decoder: Decoder::new(limits.max_message),
             out: Vec::new(),
@@ -97,7 +110,7 @@ impl Connection {
     }
 
     pub(crate) fn wants_read(&self) -> bool {
-        !self.closing && self.unsent() < OUT_HIGH
+        !self.closing && !self.busy && self.unsent() < OUT_HIGH
     }
 
     pub(crate) fn wants_write(&self) -> bool {
@@ -128,7 +141,8 @@ impl Connection {
     ) -> Keep {
         let mut buf = [0u8; 16 << 10];
         let mut budget = READ_BUDGET;
-        while budget > 0 && self.wants_read() {
+        let mut answered = 0;
+        while budget > 0 && answered < MESSAGES_PER_TURN && self.wants_read() {
             let want = match self.decoder.wanted() {
                 Ok(want) => want.min(buf.len()),
                 Err(error) => return self.frame_error(&error),
@@ -158,7 +172,8 @@ impl Connection {
                     Err(error) => return self.frame_error(&error),
                 };
                 self.message(&message, handler, limits, now);
-                if self.closing {
+                answered += 1;
+                if self.closing || self.busy {
                     break;
                 }
             }
@@ -199,30 +214,27 @@ impl Connection {
             },
             Phase::Ready => {
                 self.deadline = now.checked_add(limits.idle_timeout);
-                let (format, parsed) = request::parse(message, &handler.parse);
-                let (reply, action) = match parsed {
-                    Ok(request) => handler.handle(request),
-                    Err(error) => (reply::error(&error), Action::Reply),
-                };
-                if format == Format::Manager && reply["ok"] != true {
-                    log::warn!("{}: the animation was refused: {}", self.peer, reply["error"]);
-                }
-                self.send(&reply::encode(&reply, format));
-                match action {
-                    Action::Reply => {}
-                    Action::Close => self.close(now),
-                    Action::Subscribe(events) => {
-                        let format =
-                            if format == Format::Json { Format::Json } else { Format::Pickle };
-                        self.phase = Phase::Subscribed { events, format };
-                        self.deadline = None;
+                match request::parse_light(message, &handler.parse) {
+                    Some((format, parsed)) => {
+                        let prepared = parsed.and_then(|r| handler.programs.prepare(r));
+                        self.respond(format, prepared, handler, now);
+                    }
+                    None => {
+                        let job = Job { token: self.token, message: message.to_vec() };
+                        match handler.worker.submit(job) {
+                            Ok(()) => self.busy = true,
+                            Err(_) => {
+                                let busy = reply::error("the server is busy; retry later");
+                                self.send(&reply::encode(&busy, Format::Json));
+                            }
+                        }
                     }
                 }
             }
             Phase::Subscribed { format, .. } => {
                 let format = *format;
-                let (_, parsed) = request::parse(message, &handler.parse);
-                if matches!(parsed, Ok(request::Request::Close)) {
+                let parsed = request::parse_light(message, &handler.parse);
+                if matches!(parsed, Some((_, Ok(request::Request::Close)))) {
                     self.send(&reply::encode(&reply::ok(serde_json::json!({})), format));
                     self.close(now);
                 } else {
@@ -232,6 +244,47 @@ impl Connection {
                 }
             }
         }
+    }
+
+    /// Carries out a request parsed (and its program built) here or on the decoder
+    /// thread, and queues the reply.
+    fn respond<P: SpecPixel + 'static>(
+        &mut self,
+        format: Format,
+        prepared: Result<Prepared<P>, String>,
+        handler: &mut Handler<P>,
+        now: Instant,
+    ) {
+        let (reply, action) = match prepared {
+            Ok(request) => handler.handle(request),
+            Err(error) => (reply::error(&error), Action::Reply),
+        };
+        if format == Format::Manager && reply["ok"] != true {
+            log::warn!("{}: the animation was refused: {}", self.peer, reply["error"]);
+        }
+        self.send(&reply::encode(&reply, format));
+        match action {
+            Action::Reply => {}
+            Action::Close => self.close(now),
+            Action::Subscribe(events) => {
+                let format = if format == Format::Json { Format::Json } else { Format::Pickle };
+                self.phase = Phase::Subscribed { events, format };
+                self.deadline = None;
+            }
+        }
+    }
+
+    /// The decoder thread is done with this connection's request.
+    pub(crate) fn complete<P: SpecPixel + 'static>(
+        &mut self,
+        done: Done<P>,
+        handler: &mut Handler<P>,
+        limits: &ServerLimits,
+        now: Instant,
+    ) {
+        self.busy = false;
+        self.deadline = now.checked_add(limits.idle_timeout);
+        self.respond(done.format, done.result, handler, now);
     }
 
     /// Takes the subscriber's events into its output, while it reads them; one that

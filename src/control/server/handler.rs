@@ -1,17 +1,17 @@
 //! Carrying out requests on the player: never blocking (a full command queue is an
 //! error reply), never changing anything on an error.
 
-use core::time::Duration;
+use std::sync::Arc;
 
 use serde_json::{Value as Json, json};
 
+use super::prepare::{Prepared, Programs};
 use super::reply::{self, seconds};
-use super::request::{Curve, ParseLimits, Program, Request};
+use super::request::{ParseLimits, Request};
+use super::worker::Worker;
 use crate::output::adapter::BrightnessHandle;
-use crate::spec::{
-    Color, FrameSpec, KeyframesSpec, Layout, PixelBufAnimation, Plays, Presets, Spec, SpecPixel,
-};
-use crate::{BoxAnimation, Dot, Events, PlayError, PlayerHandle, RGB8};
+use crate::spec::SpecPixel;
+use crate::{Events, PlayError, PlayerHandle};
 
 /// What the connection does after the reply.
 #[derive(Debug)]
@@ -24,8 +24,9 @@ pub(crate) enum Action {
 /// The server's side of every request.
 pub(crate) struct Handler<P: SpecPixel> {
     pub(crate) player: PlayerHandle<P>,
-    pub(crate) presets: Presets,
-    pub(crate) layout: Layout,
+    pub(crate) programs: Arc<Programs>,
+    /// The decoder thread, for costly requests.
+    pub(crate) worker: Worker<P>,
     pub(crate) brightness: Option<BrightnessHandle>,
     pub(crate) parse: ParseLimits,
     pub(crate) subscriber_queue: usize,
@@ -50,36 +51,31 @@ impl<P: SpecPixel + 'static> Handler<P> {
         }
     }
 
-    /// Carries out `request`; the reply and what to do next.
-    pub(crate) fn handle(&mut self, request: Request) -> (Json, Action) {
-        let played = |result: Result<crate::PlayId, String>| match result {
+    /// Carries out `request` (its program built); the reply and what to do next.
+    pub(crate) fn handle(&mut self, request: Prepared<P>) -> (Json, Action) {
+        let played = |result: Result<crate::PlayId, PlayError>| match result {
             Ok(id) => reply::ok(json!({"id": id.get()})),
-            Err(message) => reply::error(&message),
+            Err(error) => reply::error(&play_error(&error)),
         };
         match request {
-            Request::Play(program) => {
-                let result = self.build(&program).and_then(|animation| {
-                    self.player.try_play_boxed(animation).map_err(|e| play_error(&e))
-                });
-                (played(result), Action::Reply)
+            Prepared::Play(animation) => {
+                (played(self.player.try_play_boxed(animation)), Action::Reply)
             }
-            Request::Overlay(program) => {
-                let result = self.build(&program).and_then(|animation| {
-                    self.player.try_overlay_boxed(animation).map_err(|e| play_error(&e))
-                });
-                (played(result), Action::Reply)
+            Prepared::Overlay(animation) => {
+                (played(self.player.try_overlay_boxed(animation)), Action::Reply)
             }
-            Request::Crossfade { program, duration, curve } => {
-                let curve = match curve {
-                    Curve::Linear => crate::Curve::Linear,
-                    Curve::Ease => crate::Curve::EaseInOut,
-                };
-                let result = self.build(&program).and_then(|animation| {
-                    self.player
-                        .try_crossfade_boxed(animation, duration, curve)
-                        .map_err(|e| play_error(&e))
-                });
-                (played(result), Action::Reply)
+            Prepared::Crossfade(animation, duration, curve) => {
+                (played(self.player.try_crossfade_boxed(animation, duration, curve)), Action::Reply)
+            }
+            Prepared::Other(request) => self.other(request),
+        }
+    }
+
+    fn other(&mut self, request: Request) -> (Json, Action) {
+        match request {
+            // `Programs::prepare` turns these into the variants played above.
+            Request::Play(_) | Request::Overlay(_) | Request::Crossfade { .. } => {
+                (reply::error("the program was not built (a bug: please report it)"), Action::Reply)
             }
             Request::StopOverlay => (done(self.player.try_stop_overlay()), Action::Reply),
             Request::Stop => (done(self.player.try_stop()), Action::Reply),
@@ -87,6 +83,7 @@ impl<P: SpecPixel + 'static> Handler<P> {
             Request::Status => (self.status(), Action::Reply),
             Request::Presets => {
                 let presets: Vec<Json> = self
+                    .programs
                     .presets
                     .iter()
                     .map(|p| json!({"name": p.name(), "description": p.description()}))
@@ -131,27 +128,6 @@ impl<P: SpecPixel + 'static> Handler<P> {
             "brightness": brightness,
         }))
     }
-
-    /// Builds `program` for the player's output, on this thread (validation included).
-    pub(crate) fn build(&self, program: &Program) -> Result<BoxAnimation<P>, String> {
-        let spec = match program {
-            Program::Spec(spec) => spec,
-            Program::Preset(name) => match self.presets.get(name) {
-                Some(preset) => preset.spec(),
-                None => {
-                    let mut names: Vec<&str> = self.presets.iter().map(|p| p.name()).collect();
-                    names.sort_unstable();
-                    return Err(format!(
-                        "there is no preset {name:?}; the presets are: {}",
-                        names.join(", ")
-                    ));
-                }
-            },
-            Program::PixelBuf(animation) => &pixelbuf_spec(animation)?,
-        };
-        // `try_play` validates it against the output.
-        spec.build::<P>(&self.layout).map_err(|e| e.to_string())
-    }
 }
 
 fn done(result: Result<(), PlayError>) -> Json {
@@ -163,39 +139,4 @@ fn done(result: Result<(), PlayError>) -> Json {
 
 fn play_error(error: &PlayError) -> String {
     error.to_string()
-}
-
-/// A pixel-buffer animation as a keyframes spec: a pixel at full brightness is its
-/// colour, a dimmer one a DotStar colour at `int(brightness × 31)` (as the original's
-/// driver set it), so it builds for every colour output.
-pub(crate) fn pixelbuf_spec(animation: &PixelBufAnimation) -> Result<Spec, String> {
-    let plays = animation.plays().map_err(|e| format!("the animation was refused: {e}"))?;
-    let frames = animation
-        .frames
-        .iter()
-        .map(|frame| FrameSpec {
-            duration: Duration::from_millis(frame.display_ms),
-            pixels: frame
-                .pixels
-                .iter()
-                .map(|&p| {
-                    if p.brightness >= 1.0 {
-                        Color::Rgb(RGB8::new(p.red, p.green, p.blue))
-                    } else {
-                        Color::Dot(Dot::from(p))
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    Ok(Spec::Keyframes(KeyframesSpec {
-        frames,
-        leds: None,
-        plays: Some(match plays {
-            None => Plays::Forever,
-            Some(n) => Plays::Times(n),
-        }),
-        pause: (animation.pause_between_play_ms > 0)
-            .then(|| Duration::from_millis(animation.pause_between_play_ms)),
-    }))
 }

@@ -38,9 +38,16 @@ impl<P: SpecPixel + 'static> IoLoop<P> {
         let mut connections: Vec<Connection> = Vec::new();
         let mut refused_logged: Option<Instant> = None;
         let mut revents: Vec<PollFlags> = Vec::new();
+        let mut next_token: u64 = 0;
         while !self.wake.stop.load(Ordering::Acquire) {
             let now = Instant::now();
             self.handler.track(&waker);
+            for done in self.handler.worker.finished() {
+                // A connection gone meanwhile drops its result (and the program).
+                if let Some(c) = connections.iter_mut().find(|c| c.token == done.token) {
+                    c.complete(done, &mut self.handler, &self.limits, now);
+                }
+            }
             for connection in connections.iter_mut().filter(|c| c.is_subscribed()) {
                 connection.pump(&waker, now);
             }
@@ -120,7 +127,9 @@ impl<P: SpecPixel + 'static> IoLoop<P> {
                         }
                         continue;
                     }
-                    match Connection::new(stream, peer, self.key.as_deref(), &self.limits, now) {
+                    next_token += 1;
+                    let key = self.key.as_deref();
+                    match Connection::new(stream, peer, next_token, key, &self.limits, now) {
                         Ok(mut connection) => {
                             if connection.flush() == Keep::Yes {
                                 connections.push(connection);

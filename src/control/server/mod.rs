@@ -9,9 +9,11 @@ mod io_loop;
 mod keys;
 mod limits;
 mod listener;
+mod prepare;
 mod reply;
 mod request;
 mod wake;
+mod worker;
 
 pub use error::ServerError;
 pub use keys::{KeyError, key_from_env, read_key_file};
@@ -50,9 +52,12 @@ pub fn parse_request(message: &[u8], limits: &ServerLimits) -> Result<String, St
 ///
 /// One I/O thread (`blinken-control`) serves every connection with non-blocking
 /// sockets and `poll`: 1,000 idle clients cost 1,000 small buffers, not 1,000 threads.
-/// Programs are built and validated on that thread and handed to the player with the
-/// never-waiting `try_*` requests, so a player whose queue is full gets an error reply
-/// instead of a stalled server. Every buffer is bounded ([`ServerLimits`]): messages,
+/// Cheap requests (JSON up to 64 KiB, pickles up to 20,000 values: under a millisecond)
+/// are decoded and built there; costlier ones on a second thread (`blinken-decode`),
+/// while their connection waits (its replies keep the order of its requests) and the
+/// others are served. Programs go to the player with the never-waiting `try_*`
+/// requests, so a player whose queue is full gets an error reply instead of a stalled
+/// server. Every buffer is bounded ([`ServerLimits`]): messages,
 /// handshake and idle time, connections, decoded size and depth, and each
 /// subscriber's queue of events (one that does not read is sent `lagged` and
 /// dropped). A slow, stuck or hostile client never delays the player or another
@@ -264,13 +269,25 @@ impl ServerBuilder {
             None => (None, None),
         };
         let (wake, wake_rx) = wake::Wake::pair().map_err(ServerError::Thread)?;
+        let parse = request::ParseLimits { spec: self.limits.spec, pickle: self.limits.pickle };
+        let programs = Arc::new(prepare::Programs {
+            presets: self.presets.unwrap_or_else(Presets::builtin),
+            layout,
+        });
+        let worker = worker::Worker::spawn(
+            Arc::clone(&programs),
+            parse,
+            Arc::clone(&wake),
+            self.limits.max_connections,
+        )
+        .map_err(ServerError::Thread)?;
         let handler = handler::Handler {
             status_events: player.events_with_capacity(256),
             player,
-            presets: self.presets.unwrap_or_else(Presets::builtin),
-            layout,
+            programs,
+            worker,
             brightness: self.brightness,
-            parse: request::ParseLimits { spec: self.limits.spec, pickle: self.limits.pickle },
+            parse,
             subscriber_queue: self.limits.subscriber_queue.max(1),
             last_error: None,
         };

@@ -72,20 +72,45 @@ pub(crate) struct ParseLimits {
     pub(crate) pickle: PickleLimits,
 }
 
+/// JSON messages up to this size are parsed on the I/O thread (well under a
+/// millisecond); larger ones on the decoder thread.
+pub(crate) const LIGHT_JSON: usize = 64 << 10;
+/// Pickles that decode within this many values are parsed on the I/O thread; a pickle
+/// can hold more values than bytes (memo references copy whole objects), so the size
+/// alone does not tell.
+pub(crate) const LIGHT_VALUES: usize = 20_000;
+
+/// [`parse`] if it is cheap: `None` for a message to parse on the decoder thread (a
+/// large JSON text, or a pickle over [`LIGHT_VALUES`] values), so that one costly
+/// request never delays the other clients' requests.
+pub(crate) fn parse_light(
+    message: &[u8],
+    limits: &ParseLimits,
+) -> Option<(Format, Result<Request, String>)> {
+    if message.first() == Some(&0x80) {
+        let light = PickleLimits {
+            max_values: limits.pickle.max_values.min(LIGHT_VALUES),
+            ..limits.pickle
+        };
+        let decoded = pickle::decode(message, &CLASSES, light);
+        if let Err(pickle::PickleError::Limit { what: "values", .. }) = decoded {
+            if limits.pickle.max_values > LIGHT_VALUES {
+                return None;
+            }
+        }
+        return Some(from_pickle(decoded, limits));
+    }
+    if message.len() > LIGHT_JSON {
+        return None;
+    }
+    Some(parse(message, limits))
+}
+
 /// Parses one message: its format (for the reply) and the request, or an error message
 /// saying what was wrong and what to send instead.
 pub(crate) fn parse(message: &[u8], limits: &ParseLimits) -> (Format, Result<Request, String>) {
     if message.first() == Some(&0x80) {
-        return match pickle::decode(message, &CLASSES, limits.pickle) {
-            Err(error) => (Format::Pickle, Err(format!("the pickle was refused: {error}"))),
-            Ok(value @ Value::Object { .. }) if is_class(&value, "Animation") => {
-                let request = to_json(&value, 0)
-                    .and_then(|json| pixelbuf(&json, &limits.spec))
-                    .map(|animation| Request::Play(Program::PixelBuf(animation)));
-                (Format::Manager, request)
-            }
-            Ok(value) => (Format::Pickle, to_json(&value, 0).and_then(|j| request(&j, limits))),
-        };
+        return from_pickle(pickle::decode(message, &CLASSES, limits.pickle), limits);
     }
     let Ok(text) = core::str::from_utf8(message) else {
         return (
@@ -105,6 +130,22 @@ pub(crate) fn parse(message: &[u8], limits: &ParseLimits) -> (Format, Result<Req
         }
     };
     (Format::Json, request(&json, limits))
+}
+
+fn from_pickle(
+    decoded: Result<Value, pickle::PickleError>,
+    limits: &ParseLimits,
+) -> (Format, Result<Request, String>) {
+    match decoded {
+        Err(error) => (Format::Pickle, Err(format!("the pickle was refused: {error}"))),
+        Ok(value @ Value::Object { .. }) if is_class(&value, "Animation") => {
+            let request = to_json(&value, 0)
+                .and_then(|json| pixelbuf(&json, &limits.spec))
+                .map(|animation| Request::Play(Program::PixelBuf(animation)));
+            (Format::Manager, request)
+        }
+        Ok(value) => (Format::Pickle, to_json(&value, 0).and_then(|j| request(&j, limits))),
+    }
 }
 
 fn usage() -> String {
