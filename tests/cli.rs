@@ -583,8 +583,19 @@ fn watch_ends_quietly_when_its_reader_does() {
         side.send(br#"{"ok": true}"#);
         side.send(br#"{"event": "started", "id": 1, "at": 1.0}"#);
         go.recv().unwrap();
-        side.send(br#"{"event": "finished", "id": 1, "at": 2.0}"#);
-        side.recv() // until the client hangs up
+        // Events until the client hangs up. (One alone is not enough: while another
+        // test forks, its child briefly holds our pipe's read end too, and a write then
+        // succeeds.)
+        let Side::Plain(mut stream, _) = side else { unreachable!() };
+        let mut out = Vec::new();
+        frame::encode(br#"{"event": "finished", "id": 1, "at": 2.0}"#, &mut out);
+        for _ in 0..3000 {
+            if stream.write_all(&out).is_err() {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Some("the client never hung up")
     });
     let mut child = Command::new(BIN)
         .args(["watch", "--unix", path.to_str().unwrap()])
