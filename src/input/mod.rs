@@ -18,6 +18,6 @@ mod subscription;
 
 pub use bind::{Action, Binding, Bound, Gestures, Preset};
 #[cfg(feature = "gpiocdev")]
-pub use gpio::{Bias, Edges, GpioInput, GpioInputBuilder, GpioInputError};
+pub use gpio::{Bias, Edges, GpioInput, GpioInputBuilder, GpioInputError, LineSettings};
 pub use history::{Edge, EdgeKind, Input};
 pub use subscription::Subscription;
