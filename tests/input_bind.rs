@@ -72,38 +72,103 @@ fn presses_cycle_through_the_presets() {
 }
 
 #[test]
-fn a_long_press_stops_and_a_short_one_plays() {
+fn a_long_press_stops_while_held_and_a_short_one_plays() {
     let (clock, control) = ManualClock::new();
     let player = Player::spawn(Recorder::new(1), clock).unwrap();
     let events = player.handle().events();
     let button = Input::new();
+    let time = control.clone();
     let bound = Binding::new(&button)
         .preset(|| blink(0, ms(100)).boxed())
         .long_press_stops(ms(500))
+        .time(move || time.now())
         .spawn(player.handle())
         .unwrap();
     // A press alone decides nothing yet.
     button.push(Edge::press(at(0)));
     step(&control, 0, 50);
+    std::thread::sleep(Binding::<bool>::POLL * 3);
     assert!(events.try_recv().is_none());
     assert!(player.handle().playing().is_none());
-    // Released after 50 ms: short, the preset plays.
+    // Released after 50 ms: short, the preset plays at the release.
     button.push(Edge::release(at(50)));
-    started(&events);
+    assert_eq!(started(&events), at(50));
     control.settle();
     step(&control, 50, 300);
-    // Held for 600 ms: long, the player stops.
+    // Held from 300 ms: nothing at 799 ms...
     button.push(Edge::press(at(300)));
-    step(&control, 300, 900);
-    button.push(Edge::release(at(900)));
+    step(&control, 300, 799);
+    std::thread::sleep(Binding::<bool>::POLL * 3);
+    assert!(events.try_recv().is_none(), "stopped before the hold reached 500 ms");
+    assert!(player.handle().playing().is_some());
+    // ...and the stop at 800 ms, the button still down.
+    step(&control, 799, 800);
     match next(&events) {
         Event::Stopped { reason, at: stopped, .. } => {
             assert_eq!(reason, StopReason::Stop);
-            assert_eq!(stopped, at(900));
+            assert_eq!(stopped, at(800));
         }
         other => panic!("expected Stopped, got {other:?}"),
     }
+    // Its release does nothing more; the next short press plays again.
+    step(&control, 800, 900);
+    button.push(Edge::release(at(900)));
+    button.push(Edge::press(at(900)));
+    step(&control, 900, 1000);
+    button.push(Edge::release(at(1000)));
+    assert_eq!(started(&events), at(1000));
     button.close();
+    bound.join().unwrap();
+    player.shutdown().unwrap();
+}
+
+#[test]
+fn a_release_exactly_at_the_long_press_time_is_long() {
+    let (clock, control) = ManualClock::new();
+    let player = Player::spawn(Recorder::new(1), clock).unwrap();
+    let events = player.handle().events();
+    let button = Input::new();
+    // Time stands still at 0 for the binding: only the timestamps decide.
+    let bound = Binding::new(&button)
+        .preset(|| on(0).boxed())
+        .long_press_stops(ms(500))
+        .time(|| Instant::ZERO)
+        .spawn(player.handle())
+        .unwrap();
+    button.push(Edge::press(at(0)));
+    button.push(Edge::release(at(499)));
+    assert_eq!(started(&events), at(0));
+    control.settle();
+    button.push(Edge::press(at(1000)));
+    button.push(Edge::release(at(1500)));
+    match next(&events) {
+        Event::Stopped { reason, .. } => assert_eq!(reason, StopReason::Stop),
+        other => panic!("expected Stopped, got {other:?}"),
+    }
+    button.close();
+    bound.join().unwrap();
+    player.shutdown().unwrap();
+}
+
+#[test]
+fn a_binding_holding_a_press_ends_when_its_input_closes() {
+    let (clock, _control) = ManualClock::new();
+    let player = Player::spawn(Recorder::new(1), clock).unwrap();
+    let button = Input::new();
+    let bound = Binding::new(&button)
+        .preset(|| on(0).boxed())
+        .long_press_stops(secs(3600))
+        .time(|| Instant::ZERO)
+        .spawn(player.handle())
+        .unwrap();
+    button.push(Edge::press(at(0)));
+    std::thread::sleep(Binding::<bool>::POLL * 2);
+    button.close();
+    let give_up = std::time::Instant::now() + WAIT;
+    while !bound.is_finished() {
+        assert!(std::time::Instant::now() < give_up, "the binding did not end");
+        std::thread::sleep(StdDuration::from_millis(1));
+    }
     bound.join().unwrap();
     player.shutdown().unwrap();
 }
