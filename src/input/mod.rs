@@ -14,10 +14,12 @@ mod bind;
 #[cfg(feature = "gpiocdev")]
 mod gpio;
 mod history;
+mod keys;
 mod subscription;
 
 pub use bind::{Action, Binding, Bound, Gestures, Preset};
 #[cfg(feature = "gpiocdev")]
 pub use gpio::{Bias, Edges, GpioInput, GpioInputBuilder, GpioInputError, LineSettings};
 pub use history::{Edge, EdgeKind, Input};
+pub use keys::{Key, KeyDecoder, KeyMap, Keys, KeysError, decode_keys};
 pub use subscription::Subscription;
