@@ -2,7 +2,7 @@
 
 use std::time::Duration as StdDuration;
 
-use blinken::input::{Binding, Edge, Input};
+use blinken::input::{Binding, Bound, Edge, Input};
 use blinken::prelude::*;
 use blinken::{Events, ManualClock, ManualControl, StopReason};
 
@@ -30,6 +30,21 @@ fn started(events: &Events) -> Instant {
     }
 }
 
+/// A player on a manual clock over `len` LEDs, its control and events, and an input.
+fn setup(len: usize) -> (Player<Recorder>, ManualControl, Events, Input) {
+    let (clock, control) = ManualClock::new();
+    let player = Player::spawn(Recorder::new(len), clock).unwrap();
+    let events = player.handle().events();
+    (player, control, events, Input::new())
+}
+
+/// Closes the input, which ends the binding, and shuts the player down.
+fn end(button: &Input, bound: Bound, player: Player<Recorder>) {
+    button.close();
+    bound.join().unwrap();
+    player.shutdown().unwrap();
+}
+
 /// Advances the clock to `to` (from `from`) and lets the player catch up.
 fn step(control: &ManualControl, from: u64, to: u64) {
     control.advance(ms(to - from));
@@ -38,10 +53,7 @@ fn step(control: &ManualControl, from: u64, to: u64) {
 
 #[test]
 fn presses_cycle_through_the_presets() {
-    let (clock, control) = ManualClock::new();
-    let player = Player::spawn(Recorder::new(2), clock).unwrap();
-    let events = player.handle().events();
-    let button = Input::new();
+    let (player, control, events, button) = setup(2);
     let bound = Binding::new(&button)
         .preset(|| on(0).boxed())
         .preset(|| on(1).boxed())
@@ -73,10 +85,7 @@ fn presses_cycle_through_the_presets() {
 
 #[test]
 fn a_long_press_stops_while_held_and_a_short_one_plays() {
-    let (clock, control) = ManualClock::new();
-    let player = Player::spawn(Recorder::new(1), clock).unwrap();
-    let events = player.handle().events();
-    let button = Input::new();
+    let (player, control, events, button) = setup(1);
     let time = control.clone();
     let bound = Binding::new(&button)
         .preset(|| blink(0, ms(100)).boxed())
@@ -117,17 +126,12 @@ fn a_long_press_stops_while_held_and_a_short_one_plays() {
     step(&control, 900, 1000);
     button.push(Edge::release(at(1000)));
     assert_eq!(started(&events), at(1000));
-    button.close();
-    bound.join().unwrap();
-    player.shutdown().unwrap();
+    end(&button, bound, player);
 }
 
 #[test]
 fn a_release_exactly_at_the_long_press_time_is_long() {
-    let (clock, control) = ManualClock::new();
-    let player = Player::spawn(Recorder::new(1), clock).unwrap();
-    let events = player.handle().events();
-    let button = Input::new();
+    let (player, control, events, button) = setup(1);
     // Time stands still at 0 for the binding: only the timestamps decide.
     let bound = Binding::new(&button)
         .preset(|| on(0).boxed())
@@ -145,16 +149,12 @@ fn a_release_exactly_at_the_long_press_time_is_long() {
         Event::Stopped { reason, .. } => assert_eq!(reason, StopReason::Stop),
         other => panic!("expected Stopped, got {other:?}"),
     }
-    button.close();
-    bound.join().unwrap();
-    player.shutdown().unwrap();
+    end(&button, bound, player);
 }
 
 #[test]
 fn a_binding_holding_a_press_ends_when_its_input_closes() {
-    let (clock, _control) = ManualClock::new();
-    let player = Player::spawn(Recorder::new(1), clock).unwrap();
-    let button = Input::new();
+    let (player, _control, _events, button) = setup(1);
     let bound = Binding::new(&button)
         .preset(|| on(0).boxed())
         .long_press_stops(secs(3600))
@@ -175,10 +175,7 @@ fn a_binding_holding_a_press_ends_when_its_input_closes() {
 
 #[test]
 fn a_refused_preset_is_skipped() {
-    let (clock, _control) = ManualClock::new();
-    let player = Player::spawn(Recorder::new(1), clock).unwrap();
-    let events = player.handle().events();
-    let button = Input::new();
+    let (player, _control, events, button) = setup(1);
     let bound = Binding::new(&button)
         .preset(|| on(5).boxed()) // no LED 5 on a 1-LED output
         .preset(|| on(0).boxed())
@@ -187,16 +184,12 @@ fn a_refused_preset_is_skipped() {
     button.push(Edge::press(at(0)));
     button.push(Edge::press(at(0)));
     started(&events);
-    button.close();
-    bound.join().unwrap();
-    player.shutdown().unwrap();
+    end(&button, bound, player);
 }
 
 #[test]
 fn a_binding_ends_when_its_player_is_gone() {
-    let (clock, _control) = ManualClock::new();
-    let player = Player::spawn(Recorder::new(1), clock).unwrap();
-    let button = Input::new();
+    let (player, _control, _events, button) = setup(1);
     let bound = Binding::new(&button).preset(|| on(0).boxed()).spawn(player.handle()).unwrap();
     player.shutdown().unwrap();
     button.push(Edge::press(at(0)));
