@@ -195,3 +195,32 @@ fn a_binding_ends_when_its_player_is_gone() {
     button.push(Edge::press(at(0)));
     assert_eq!(bound.join().unwrap_err().to_string(), "the player has shut down; start a new one");
 }
+
+#[test]
+fn gestures_decide_a_long_press_at_its_deadline() {
+    use blinken::input::{Action, Gestures};
+    let mut g = Gestures::new(Some(ms(500)));
+    // Nothing held: no deadline, ticks do nothing, a release alone is nothing.
+    assert_eq!((g.deadline(), g.tick(at(10_000))), (None, None));
+    assert_eq!(g.edge(Edge::release(at(0))), None);
+    // Held: the deadline is the press + 500 ms, reached exactly.
+    assert_eq!(g.edge(Edge::press(at(100))), None);
+    assert_eq!(g.deadline(), Some(at(600)));
+    assert_eq!(g.tick(Instant::from_nanos(at(600).as_nanos() - 1)), None);
+    assert_eq!(g.tick(at(600)), Some(Action::Stop));
+    assert_eq!(g.tick(at(700)), None, "one stop per hold");
+    assert_eq!(g.edge(Edge::release(at(900))), None);
+    // A press while one is held (its release was lost) starts a new hold.
+    assert_eq!(g.edge(Edge::press(at(1000))), None);
+    assert_eq!(g.edge(Edge::press(at(1300))), None);
+    assert_eq!(g.deadline(), Some(at(1800)));
+    assert_eq!(g.edge(Edge::release(at(1700))), Some(Action::Next));
+    // A late reader: the release comes past the deadline with no tick in between.
+    assert_eq!(g.edge(Edge::press(at(2000))), None);
+    assert_eq!(g.edge(Edge::release(at(2500))), Some(Action::Stop));
+    // Without a long press, presses act at once and releases never.
+    let mut g = Gestures::new(None);
+    assert_eq!(g.edge(Edge::press(at(0))), Some(Action::Next));
+    assert_eq!((g.deadline(), g.tick(at(10_000))), (None, None));
+    assert_eq!(g.edge(Edge::release(at(5000))), None);
+}
