@@ -1,29 +1,31 @@
-//! A button switches animations: each press plays the next of the talk's six demos, a
-//! long press stops.
+//! A button switches animations: each press plays the next of the talk's six demos.
 //!
 //! ```text
-//! cargo run --example button                  # terminal: Enter presses the button,
-//!                                             # `l` Enter is a long press (stop), `q` Enter quits
+//! cargo run --example button                  # terminal: keys are the button (below)
 //! cargo run --example button -- --record 5    # exact timeline: a scripted button on the virtual clock
 //! cargo run --example button --features gpiocdev -- --button /dev/gpiochip0:26
 //!                                             # a real button on line 26 (free on the talk's board), wired to ground
+//! printf '   q' | cargo run --example button   # keys from a pipe: three presses, then quit
 //! ```
 //!
+//! Keys (read one at a time, the terminal in raw mode; from a pipe, byte by byte):
+//! space, Enter or `n` is a press of the button (the next demo), `s` stops, `q` or
+//! Ctrl-C quits, and so does the end of standard input. A key cannot be held in a
+//! terminal, so the long press (stop) needs a real button: held for half a second,
+//! it stops the player while still down.
+//!
 //! With `--record`, the program itself waits for the presses
-//! (`until(&button, demo).then(until(&button, next))...`), pressed every second;
+//! (`demo.until(&button).then(next.until(&button))...`), pressed every second;
 //! otherwise a [`Binding`] sends the player the next demo at every press.
 
 mod common;
 
 use std::any::Any;
 use std::error::Error;
-use std::io::BufRead;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use blinken::input::{Binding, Edge, EdgeKind, Input};
+use blinken::input::{Binding, Edge, EdgeKind, Input, Key, KeyMap, Keys};
 use blinken::prelude::*;
 use blinken::{Player, demos};
 
@@ -46,12 +48,12 @@ fn main() -> ExitCode {
             return common::usage_with(
                 "button",
                 &message,
-                "options: [--record SECONDS] [--svg FILE] [--png FILE] [--button CHIP:LINE]",
+                "options: [--record SECONDS] [--svg FILE] [--png FILE] [--for SECONDS] [--button CHIP:LINE]",
             );
         }
     };
     let button = args.extra.iter().find(|(flag, _)| flag == "--button").map(|(_, v)| v.clone());
-    let result = if args.records() { record(&args) } else { play(button) };
+    let result = if args.records() { record(&args) } else { play(button, args.play_for) };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => common::report(&*error),
@@ -66,66 +68,64 @@ fn record(args: &common::Args) -> Result<(), Box<dyn Error>> {
             .into_iter()
             .flat_map(|s| [(at(s), EdgeKind::Press), (at(s) + ms(80), EdgeKind::Release)]),
     );
-    let program = sequence(presets().map(|demo| until(&button, demo())));
+    let program = sequence(presets().map(|demo| demo().until(&button)));
     common::record_and_draw(&program, 25, args)?;
     Ok(())
 }
 
-/// A player on the terminal simulator, bound to the button.
-fn play(button: Option<Option<String>>) -> Result<(), Box<dyn Error>> {
+/// The keys, as the help line shows them.
+const KEYS: &str = "space, Enter or n: next demo · s: stop · q or Ctrl-C: quit";
+
+/// A player on the terminal simulator, bound to the button and the keys.
+fn play(button: Option<Option<String>>, play_for: Option<Duration>) -> Result<(), Box<dyn Error>> {
     common::hint_if_not_a_terminal("button");
-    let board = Matrix::talk();
-    let player = Player::spawn(Terminal::for_matrix(&board), SystemClock::new())?;
     let (input, keep) = match button {
         Some(spec) => gpio_button(spec)?,
         None => (Input::new(), None),
     };
-    let from_keyboard = keep.is_none();
+    // The keys press the same input as the GPIO button (both on CLOCK_MONOTONIC).
+    let stop = Input::new();
+    let map =
+        KeyMap::new().bind(' ', &input).bind(Key::Enter, &input).bind('n', &input).bind('s', &stop);
+    let keys = Keys::new(map)?;
+    eprintln!("button: {KEYS}");
+    let board = Matrix::talk();
+    let player = Player::spawn(Terminal::for_matrix(&board), SystemClock::new())?;
     let mut binding = Binding::new(&input).long_press_stops(ms(500));
     for preset in presets() {
         binding = binding.preset(preset);
     }
     let bound = binding.spawn(player.handle())?;
-    // Ctrl-C, `q` or the end of standard input ends the example.
-    let done = Arc::new(AtomicBool::new(false));
-    {
-        let done = Arc::clone(&done);
-        ctrlc::set_handler(move || done.store(true, Ordering::Release))?;
-    }
-    if from_keyboard {
-        let (input, done) = (input.clone(), Arc::clone(&done));
+    let stopper = {
+        let (edges, handle) = (stop.subscribe(), player.handle());
         std::thread::spawn(move || {
-            keyboard(&input);
-            done.store(true, Ordering::Release);
-        });
+            for _press in edges.filter(|edge| edge.kind == EdgeKind::Press) {
+                let _ = handle.stop();
+            }
+        })
+    };
+    // Ctrl-C quits too when the terminal is not in raw mode (a pipe on stdin).
+    {
+        let quit = keys.quit().clone();
+        ctrlc::set_handler(move || quit.push(Edge::press(SystemClock::new().now())))?;
     }
-    while !done.load(Ordering::Acquire) {
-        std::thread::sleep(Duration::from_millis(50));
+    let give_up = play_for.map(|d| std::time::Instant::now() + d);
+    let mut quit = keys.quit().subscribe();
+    while !keys.is_quit() && give_up.is_none_or(|t| std::time::Instant::now() < t) {
+        quit.next_timeout(Duration::from_millis(50));
     }
+    drop(keys); // the terminal as it was
     drop(keep); // a GPIO button lets its line go
     input.close(); // the binding ends
+    stop.close(); // and the stopper
     let _ = bound.join();
+    let _ = stopper.join();
     common::shutdown(player)?;
     Ok(())
 }
 
-/// Enter is a short press; `l` Enter a long one; `q` Enter (or the end of input) quits.
-fn keyboard(input: &Input) {
-    let now = || SystemClock::new().now();
-    for line in std::io::stdin().lock().lines().map_while(Result::ok) {
-        let held = match line.trim() {
-            "q" => break,
-            "l" => secs(1),
-            _ => ms(50),
-        };
-        let pressed = now();
-        input.push(Edge::press(pressed));
-        input.push(Edge::release(pressed + held));
-    }
-}
-
 /// A button's input, and what must stay alive for its edges to keep coming (a
-/// `GpioInput`; nothing for the keyboard).
+/// `GpioInput`; nothing for the keys alone).
 type Button = (Input, Option<Box<dyn Any>>);
 
 /// The input of a button on `CHIP:LINE`, and the `GpioInput` that must stay alive

@@ -6,6 +6,8 @@ use core::time::Duration;
 use std::sync::Arc;
 
 use crate::combinator::{All, Any, Crossfade, Forever, Overlay, Repeat, Sequence, Timeout};
+use crate::input::Input;
+use crate::leaf::Until;
 use crate::{Color, Cx, Instant, Pixel, ValidationError};
 
 /// A program that lights LEDs: a **factory** of runs.
@@ -224,6 +226,35 @@ pub trait Animation<P: Pixel> {
         Self: Sized,
     {
         Timeout::new(limit, self)
+    }
+
+    /// Runs `self` until the next press of `input`, then cancels it; ends with `self`
+    /// if it ends first. The method form of [`until`](crate::until)`(input, self)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use blinken::input::{EdgeKind::*, Input};
+    /// use blinken::prelude::*;
+    ///
+    /// let at = |t| Instant::ZERO + ms(t);
+    /// let button = Input::scripted([(at(250), Press), (at(600), Press)]);
+    /// // Blink until the first press, then stay on until the second.
+    /// let program = blink(0, ms(100)).until(&button).then(on(0).until(&button));
+    /// let mut driver = Driver::new(Recorder::new(1), VirtualClock::new());
+    /// assert_eq!(driver.run(&program).unwrap(), at(600));
+    /// driver.output().assert_timeline("
+    ///     0.000000 #
+    ///     0.100000 .
+    ///     0.200000 #
+    ///     0.600000 .
+    /// ");
+    /// ```
+    fn until(self, input: &Input) -> Until<Self, P>
+    where
+        Self: Sized,
+    {
+        crate::until(input, self)
     }
 
     /// Draws `top` over `self` while `self` keeps running; when `top` ends, `self`

@@ -76,6 +76,8 @@ mod driver;
 pub mod effect;
 mod error;
 mod from_fn;
+#[cfg(feature = "gpiocdev")]
+mod gpio_error;
 pub mod input;
 pub mod leaf;
 mod leds;

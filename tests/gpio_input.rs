@@ -18,7 +18,9 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration as StdDuration;
 
-use blinken::input::{Bias, Edge, EdgeKind, Edges, GpioInput, GpioInputError, Subscription};
+use blinken::input::{
+    Bias, Edge, EdgeKind, Edges, GpioInput, GpioInputError, LineSettings, Subscription,
+};
 use blinken::output::{Frame, GpioLines, GpioLinesError};
 use blinken::prelude::*;
 use gpiocdev::Chip;
@@ -326,4 +328,101 @@ fn drop_stops_the_reader_and_releases_the_line() {
     assert!(input.is_closed());
     // The iterator ends instead of blocking.
     assert_eq!(edges.count(), 0);
+}
+
+#[test]
+#[ignore = "needs a gpio-sim chip: set GPIOSIM_DEV and GPIOSIM_SYSFS (see README, Kernel-level GPIO tests)"]
+fn two_lines_in_one_request_give_tagged_edges_in_order() {
+    let sim = sim();
+    sim.pull(50, false);
+    sim.pull(51, false);
+    let buttons = GpioInput::lines(&sim.dev, [50, 51]).consumer("blinken-two").request().unwrap();
+    assert_eq!(buttons.offsets(), [50, 51]);
+    assert_eq!(buttons.offset(), 50);
+    assert_eq!(
+        (sim.info(50).consumer, sim.info(51).consumer),
+        ("blinken-two".into(), "blinken-two".into())
+    );
+    let (mut a, mut b) =
+        (buttons.input_of(50).unwrap().subscribe(), buttons.input_of(51).unwrap().subscribe());
+    assert!(buttons.input().same_as(buttons.input_of(50).unwrap()));
+    // Interleaved: 50 up, 51 up, 50 down, 51 down.
+    for (offset, high) in [(50, true), (51, true), (50, false), (51, false)] {
+        sim.pull(offset, high);
+        std::thread::sleep(StdDuration::from_millis(5));
+        if high {
+            assert!(buttons.is_line_active(offset).unwrap(), "line {offset}");
+        }
+    }
+    let (a, b) = (take(&mut a, 2), take(&mut b, 2));
+    assert_eq!(kinds(&a), [EdgeKind::Press, EdgeKind::Release]);
+    assert_eq!(kinds(&b), [EdgeKind::Press, EdgeKind::Release]);
+    // Each edge went to its own line's input, in the order of the pulls.
+    assert!(a[0].at < b[0].at && b[0].at < a[1].at && a[1].at < b[1].at, "{a:?} {b:?}");
+    assert!(!buttons.is_line_active(51).unwrap());
+    let err = buttons.is_line_active(7).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "line 7 on {} is not one of this input's lines [50, 51]; add it to the builder",
+            sim.dev.display()
+        )
+    );
+    let inputs: Vec<u32> = buttons.inputs().map(|(offset, _)| offset).collect();
+    assert_eq!(inputs, [50, 51]);
+    let first = buttons.input_of(50).unwrap().clone();
+    drop(buttons);
+    assert!(first.is_closed());
+    assert!(!sim.info(50).used && !sim.info(51).used);
+}
+
+#[test]
+#[ignore = "needs a gpio-sim chip: set GPIOSIM_DEV and GPIOSIM_SYSFS (see README, Kernel-level GPIO tests)"]
+fn each_line_is_debounced_on_its_own() {
+    let sim = sim();
+    sim.pull(52, false);
+    sim.pull(53, false);
+    // Line 52 debounced 50 ms; line 53 not at all.
+    let buttons = GpioInput::lines(&sim.dev, [53])
+        .line_with(52, LineSettings::new().debounce(ms(50)))
+        .request()
+        .unwrap();
+    assert_eq!(buttons.offsets(), [53, 52]);
+    let mut slow = buttons.input_of(52).unwrap().subscribe();
+    let mut fast = buttons.input_of(53).unwrap().subscribe();
+    for high in [true, false, true, false, true] {
+        sim.pull(52, high);
+        sim.pull(53, high);
+        std::thread::sleep(StdDuration::from_millis(2));
+    }
+    assert_eq!(
+        kinds(&take(&mut fast, 5)),
+        [EdgeKind::Press, EdgeKind::Release, EdgeKind::Press, EdgeKind::Release, EdgeKind::Press]
+    );
+    assert_eq!(kinds(&take(&mut slow, 1)), [EdgeKind::Press]);
+    std::thread::sleep(StdDuration::from_millis(150));
+    assert_eq!(slow.try_next(), None, "the debounced line gave more than one edge");
+    assert_eq!(fast.try_next(), None);
+}
+
+#[test]
+#[ignore = "needs a gpio-sim chip: set GPIOSIM_DEV and GPIOSIM_SYSFS (see README, Kernel-level GPIO tests)"]
+fn errors_name_the_offending_line_among_several() {
+    let sim = sim();
+    let holder = GpioLines::builder(&sim.dev).line(55).consumer("other-app").request().unwrap();
+    let err = GpioInput::lines(&sim.dev, [54, 55]).request().unwrap_err();
+    assert!(
+        matches!(&err, GpioInputError::LineBusy { offset: 55, consumer: Some(c), .. } if c == "other-app"),
+        "{err:?}"
+    );
+    // Nothing stays requested: line 54 is free again.
+    assert!(!sim.info(54).used);
+    drop(holder);
+    // The first offset the chip lacks (the message is the one `GpioLines` gives).
+    let err = GpioInput::lines(&sim.dev, [54, sim.lines + 3, sim.lines]).request().unwrap_err();
+    assert!(
+        matches!(err, GpioInputError::OffsetOutOfRange { offset, lines, .. }
+            if offset == sim.lines + 3 && lines == sim.lines),
+        "{err:?}"
+    );
 }

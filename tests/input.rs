@@ -322,3 +322,22 @@ fn loops_over_presses_play_and_bounces_do_not_count() {
     let (end, _) = run(1, &presses(&bouncy, 2));
     assert_eq!(end, at_ms(200));
 }
+
+#[test]
+fn the_until_method_is_the_until_leaf() {
+    let b = button(&[250, 700]);
+    let method = blink(0, ms(100)).until(&b).then(on(1).until(&b)).then(on(0).timeout(ms(50)));
+    let leaf = until(&b, blink(0, ms(100))).then(until(&b, on(1))).then(on(0).timeout(ms(50)));
+    let (end, rec) = run(2, &method);
+    let (leaf_end, leaf_rec) = run(2, &leaf);
+    assert_eq!((end, rec.render()), (leaf_end, leaf_rec.render()));
+    assert_eq!(end, at_ms(750));
+    // It chains with the other methods, and names `until` in validation errors.
+    let err = Driver::new(Recorder::new(1), VirtualClock::new())
+        .run(&on(3).until(&b).timeout(ms(10)))
+        .unwrap_err();
+    let RunError::Invalid(err) = err else { panic!("expected Invalid, got {err:?}") };
+    assert_eq!(err.path(), "timeout > until > on");
+    assert_eq!(Animation::<bool>::max_duration(&wait(ms(5)).until(&b)), Some(ms(5)));
+    assert!(on::<bool>(0).until(&b).input().same_as(&b));
+}

@@ -2,7 +2,7 @@
 
 use std::time::Duration as StdDuration;
 
-use blinken::input::{Binding, Edge, Input};
+use blinken::input::{Binding, Bound, Edge, Input};
 use blinken::prelude::*;
 use blinken::{Events, ManualClock, ManualControl, StopReason};
 
@@ -30,6 +30,21 @@ fn started(events: &Events) -> Instant {
     }
 }
 
+/// A player on a manual clock over `len` LEDs, its control and events, and an input.
+fn setup(len: usize) -> (Player<Recorder>, ManualControl, Events, Input) {
+    let (clock, control) = ManualClock::new();
+    let player = Player::spawn(Recorder::new(len), clock).unwrap();
+    let events = player.handle().events();
+    (player, control, events, Input::new())
+}
+
+/// Closes the input, which ends the binding, and shuts the player down.
+fn end(button: &Input, bound: Bound, player: Player<Recorder>) {
+    button.close();
+    bound.join().unwrap();
+    player.shutdown().unwrap();
+}
+
 /// Advances the clock to `to` (from `from`) and lets the player catch up.
 fn step(control: &ManualControl, from: u64, to: u64) {
     control.advance(ms(to - from));
@@ -38,10 +53,7 @@ fn step(control: &ManualControl, from: u64, to: u64) {
 
 #[test]
 fn presses_cycle_through_the_presets() {
-    let (clock, control) = ManualClock::new();
-    let player = Player::spawn(Recorder::new(2), clock).unwrap();
-    let events = player.handle().events();
-    let button = Input::new();
+    let (player, control, events, button) = setup(2);
     let bound = Binding::new(&button)
         .preset(|| on(0).boxed())
         .preset(|| on(1).boxed())
@@ -72,48 +84,98 @@ fn presses_cycle_through_the_presets() {
 }
 
 #[test]
-fn a_long_press_stops_and_a_short_one_plays() {
-    let (clock, control) = ManualClock::new();
-    let player = Player::spawn(Recorder::new(1), clock).unwrap();
-    let events = player.handle().events();
-    let button = Input::new();
+fn a_long_press_stops_while_held_and_a_short_one_plays() {
+    let (player, control, events, button) = setup(1);
+    let time = control.clone();
     let bound = Binding::new(&button)
         .preset(|| blink(0, ms(100)).boxed())
         .long_press_stops(ms(500))
+        .time(move || time.now())
         .spawn(player.handle())
         .unwrap();
     // A press alone decides nothing yet.
     button.push(Edge::press(at(0)));
     step(&control, 0, 50);
+    std::thread::sleep(Binding::<bool>::POLL * 3);
     assert!(events.try_recv().is_none());
     assert!(player.handle().playing().is_none());
-    // Released after 50 ms: short, the preset plays.
+    // Released after 50 ms: short, the preset plays at the release.
     button.push(Edge::release(at(50)));
-    started(&events);
+    assert_eq!(started(&events), at(50));
     control.settle();
     step(&control, 50, 300);
-    // Held for 600 ms: long, the player stops.
+    // Held from 300 ms: nothing at 799 ms...
     button.push(Edge::press(at(300)));
-    step(&control, 300, 900);
-    button.push(Edge::release(at(900)));
+    step(&control, 300, 799);
+    std::thread::sleep(Binding::<bool>::POLL * 3);
+    assert!(events.try_recv().is_none(), "stopped before the hold reached 500 ms");
+    assert!(player.handle().playing().is_some());
+    // ...and the stop at 800 ms, the button still down.
+    step(&control, 799, 800);
     match next(&events) {
         Event::Stopped { reason, at: stopped, .. } => {
             assert_eq!(reason, StopReason::Stop);
-            assert_eq!(stopped, at(900));
+            assert_eq!(stopped, at(800));
         }
         other => panic!("expected Stopped, got {other:?}"),
     }
+    // Its release does nothing more; the next short press plays again.
+    step(&control, 800, 900);
+    button.push(Edge::release(at(900)));
+    button.push(Edge::press(at(900)));
+    step(&control, 900, 1000);
+    button.push(Edge::release(at(1000)));
+    assert_eq!(started(&events), at(1000));
+    end(&button, bound, player);
+}
+
+#[test]
+fn a_release_exactly_at_the_long_press_time_is_long() {
+    let (player, control, events, button) = setup(1);
+    // Time stands still at 0 for the binding: only the timestamps decide.
+    let bound = Binding::new(&button)
+        .preset(|| on(0).boxed())
+        .long_press_stops(ms(500))
+        .time(|| Instant::ZERO)
+        .spawn(player.handle())
+        .unwrap();
+    button.push(Edge::press(at(0)));
+    button.push(Edge::release(at(499)));
+    assert_eq!(started(&events), at(0));
+    control.settle();
+    button.push(Edge::press(at(1000)));
+    button.push(Edge::release(at(1500)));
+    match next(&events) {
+        Event::Stopped { reason, .. } => assert_eq!(reason, StopReason::Stop),
+        other => panic!("expected Stopped, got {other:?}"),
+    }
+    end(&button, bound, player);
+}
+
+#[test]
+fn a_binding_holding_a_press_ends_when_its_input_closes() {
+    let (player, _control, _events, button) = setup(1);
+    let bound = Binding::new(&button)
+        .preset(|| on(0).boxed())
+        .long_press_stops(secs(3600))
+        .time(|| Instant::ZERO)
+        .spawn(player.handle())
+        .unwrap();
+    button.push(Edge::press(at(0)));
+    std::thread::sleep(Binding::<bool>::POLL * 2);
     button.close();
+    let give_up = std::time::Instant::now() + WAIT;
+    while !bound.is_finished() {
+        assert!(std::time::Instant::now() < give_up, "the binding did not end");
+        std::thread::sleep(StdDuration::from_millis(1));
+    }
     bound.join().unwrap();
     player.shutdown().unwrap();
 }
 
 #[test]
 fn a_refused_preset_is_skipped() {
-    let (clock, _control) = ManualClock::new();
-    let player = Player::spawn(Recorder::new(1), clock).unwrap();
-    let events = player.handle().events();
-    let button = Input::new();
+    let (player, _control, events, button) = setup(1);
     let bound = Binding::new(&button)
         .preset(|| on(5).boxed()) // no LED 5 on a 1-LED output
         .preset(|| on(0).boxed())
@@ -122,18 +184,43 @@ fn a_refused_preset_is_skipped() {
     button.push(Edge::press(at(0)));
     button.push(Edge::press(at(0)));
     started(&events);
-    button.close();
-    bound.join().unwrap();
-    player.shutdown().unwrap();
+    end(&button, bound, player);
 }
 
 #[test]
 fn a_binding_ends_when_its_player_is_gone() {
-    let (clock, _control) = ManualClock::new();
-    let player = Player::spawn(Recorder::new(1), clock).unwrap();
-    let button = Input::new();
+    let (player, _control, _events, button) = setup(1);
     let bound = Binding::new(&button).preset(|| on(0).boxed()).spawn(player.handle()).unwrap();
     player.shutdown().unwrap();
     button.push(Edge::press(at(0)));
     assert_eq!(bound.join().unwrap_err().to_string(), "the player has shut down; start a new one");
+}
+
+#[test]
+fn gestures_decide_a_long_press_at_its_deadline() {
+    use blinken::input::{Action, Gestures};
+    let mut g = Gestures::new(Some(ms(500)));
+    // Nothing held: no deadline, ticks do nothing, a release alone is nothing.
+    assert_eq!((g.deadline(), g.tick(at(10_000))), (None, None));
+    assert_eq!(g.edge(Edge::release(at(0))), None);
+    // Held: the deadline is the press + 500 ms, reached exactly.
+    assert_eq!(g.edge(Edge::press(at(100))), None);
+    assert_eq!(g.deadline(), Some(at(600)));
+    assert_eq!(g.tick(Instant::from_nanos(at(600).as_nanos() - 1)), None);
+    assert_eq!(g.tick(at(600)), Some(Action::Stop));
+    assert_eq!(g.tick(at(700)), None, "one stop per hold");
+    assert_eq!(g.edge(Edge::release(at(900))), None);
+    // A press while one is held (its release was lost) starts a new hold.
+    assert_eq!(g.edge(Edge::press(at(1000))), None);
+    assert_eq!(g.edge(Edge::press(at(1300))), None);
+    assert_eq!(g.deadline(), Some(at(1800)));
+    assert_eq!(g.edge(Edge::release(at(1700))), Some(Action::Next));
+    // A late reader: the release comes past the deadline with no tick in between.
+    assert_eq!(g.edge(Edge::press(at(2000))), None);
+    assert_eq!(g.edge(Edge::release(at(2500))), Some(Action::Stop));
+    // Without a long press, presses act at once and releases never.
+    let mut g = Gestures::new(None);
+    assert_eq!(g.edge(Edge::press(at(0))), Some(Action::Next));
+    assert_eq!((g.deadline(), g.tick(at(10_000))), (None, None));
+    assert_eq!(g.edge(Edge::release(at(5000))), None);
 }

@@ -4,8 +4,8 @@ use core::fmt;
 use core::time::Duration;
 use std::thread::JoinHandle;
 
-use super::{Edge, EdgeKind, Input};
-use crate::{BoxAnimation, Instant, Pixel, PlayError, PlayerHandle};
+use super::{Edge, EdgeKind, Input, Subscription};
+use crate::{BoxAnimation, Clock, Instant, Pixel, PlayError, PlayerHandle, SystemClock};
 
 /// Builds a fresh animation for each play of a preset.
 pub type Preset<P> = Box<dyn Fn() -> BoxAnimation<P> + Send>;
@@ -22,9 +22,19 @@ pub enum Action {
 /// Recognises gestures in a stream of edges: the pure part of a [`Binding`].
 ///
 /// Without a long press, every press is [`Action::Next`] at once. With one
-/// ([`Binding::long_press_stops`]), a gesture is decided when the button is released:
-/// held for at least the long-press time (between the press's and the release's
-/// timestamps) it is [`Action::Stop`], otherwise [`Action::Next`].
+/// ([`Binding::long_press_stops`]), a press is decided **while it is held**: once it
+/// has been held for the long-press time, [`Gestures::tick`] gives [`Action::Stop`]
+/// (its [`Gestures::deadline`] says when to call it), and its release then does
+/// nothing; a release before that is [`Action::Next`]. Times are the edges'
+/// timestamps and the instants given to `tick`, on one timeline.
+///
+/// A release that comes already past the deadline, with no `tick` in between (its
+/// reader was late), is decided by the timestamps: [`Action::Stop`].
+///
+/// A long press needs the releases: a source that reports presses only (a GPIO line
+/// with [`Edges::Rising`](crate::input::Edges::Rising)) would see every press as
+/// held forever. Keys in a terminal are released the instant they are pressed
+/// ([`Keys`](crate::input::Keys)), so they never make a long press.
 ///
 /// # Examples
 ///
@@ -34,39 +44,77 @@ pub enum Action {
 ///
 /// let mut gestures = Gestures::new(Some(ms(800)));
 /// let at = |t| Instant::ZERO + ms(t);
+/// // A short press: decided at its release.
 /// assert_eq!(gestures.edge(Edge::press(at(0))), None);
+/// assert_eq!(gestures.deadline(), Some(at(800)));
 /// assert_eq!(gestures.edge(Edge::release(at(120))), Some(Action::Next));
+/// assert_eq!(gestures.deadline(), None);
+/// // A long press: decided when the hold reaches 800 ms, before the release.
 /// assert_eq!(gestures.edge(Edge::press(at(500))), None);
-/// assert_eq!(gestures.edge(Edge::release(at(1300))), Some(Action::Stop));
+/// assert_eq!(gestures.tick(at(1299)), None);
+/// assert_eq!(gestures.tick(at(1300)), Some(Action::Stop));
+/// assert_eq!(gestures.deadline(), None);
+/// assert_eq!(gestures.edge(Edge::release(at(2000))), None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gestures {
     long_press: Option<Duration>,
+    /// The press being held, if any.
     pressed_at: Option<Instant>,
+    /// The held press was already decided as long.
+    fired: bool,
 }
 
 impl Gestures {
     /// Gestures with an optional long-press time.
     pub fn new(long_press: Option<Duration>) -> Gestures {
-        Gestures { long_press, pressed_at: None }
+        Gestures { long_press, pressed_at: None, fired: false }
     }
 
     /// Takes the next edge; returns the action it completes, if any.
+    ///
+    /// A press while one is held (its release was lost) starts a new hold.
     pub fn edge(&mut self, edge: Edge) -> Option<Action> {
         match (edge.kind, self.long_press) {
             (EdgeKind::Press, None) => Some(Action::Next),
             (EdgeKind::Press, Some(_)) => {
                 self.pressed_at = Some(edge.at);
+                self.fired = false;
                 None
             }
             (EdgeKind::Release, None) => None,
             (EdgeKind::Release, Some(long)) => {
                 let pressed = self.pressed_at.take()?;
+                if core::mem::take(&mut self.fired) {
+                    return None;
+                }
                 match edge.at.saturating_duration_since(pressed) >= long {
                     true => Some(Action::Stop),
                     false => Some(Action::Next),
                 }
             }
+        }
+    }
+
+    /// When the press being held becomes a long press: the instant to call
+    /// [`Gestures::tick`] at. `None` when nothing is held, the held press was decided
+    /// already, or there is no long press.
+    pub fn deadline(&self) -> Option<Instant> {
+        match (self.pressed_at, self.long_press, self.fired) {
+            (Some(pressed), Some(long), false) => Some(pressed + long),
+            _ => None,
+        }
+    }
+
+    /// Says that it is `now` with no release seen: [`Action::Stop`] once, if the press
+    /// held has reached the long-press time by then.
+    pub fn tick(&mut self, now: Instant) -> Option<Action> {
+        match self.deadline() {
+            Some(deadline) if now >= deadline => {
+                self.fired = true;
+                Some(Action::Stop)
+            }
+            _ => None,
         }
     }
 }
@@ -104,12 +152,22 @@ pub struct Binding<P: Pixel> {
     input: Input,
     presets: Vec<Preset<P>>,
     long_press: Option<Duration>,
+    now: Box<dyn Fn() -> Instant + Send>,
 }
 
 impl<P: Pixel> Binding<P> {
+    /// The longest the binding's thread waits before it looks at the time again while
+    /// a press is held: 10 ms.
+    pub const POLL: Duration = Duration::from_millis(10);
+
     /// A binding of `input` with no presets and no long press.
     pub fn new(input: &Input) -> Binding<P> {
-        Binding { input: input.clone(), presets: Vec::new(), long_press: None }
+        Binding {
+            input: input.clone(),
+            presets: Vec::new(),
+            long_press: None,
+            now: Box::new(|| SystemClock::new().now()),
+        }
     }
 
     /// Adds a preset: the `n`-th press plays preset `n` modulo their number (built
@@ -119,11 +177,29 @@ impl<P: Pixel> Binding<P> {
         self
     }
 
-    /// A press held at least `held` (from the press's timestamp to the release's)
-    /// stops the player instead of playing the next preset. Presses are then decided
-    /// at their release; see [`Gestures`].
+    /// A press held for `held` stops the player instead of playing the next preset:
+    /// the stop is sent when the hold reaches `held` (the button still down), a press
+    /// released sooner plays the next preset at its release. See [`Gestures`].
+    ///
+    /// The hold is timed from the press's timestamp on the timeline of
+    /// [`Binding::time`] (a [`SystemClock`]'s unless set), which must be the edges'
+    /// timeline.
     pub fn long_press_stops(mut self, held: Duration) -> Binding<P> {
         self.long_press = Some(held);
+        self
+    }
+
+    /// Where the binding reads the time to decide a long press while it is held:
+    /// `now` must give instants on the edges' timeline. The default reads a
+    /// [`SystemClock`], the timeline of the kernel's timestamps of a `GpioInput` and
+    /// of [`Keys`](crate::input::Keys); a test that pushes edges at instants of a
+    /// [`ManualClock`](crate::ManualClock) gives its control's
+    /// [`now`](crate::ManualControl::now).
+    ///
+    /// While a press is held the binding's thread looks at the time at its deadline,
+    /// and at least every [`Binding::POLL`] (a clock moved by hand wakes nobody).
+    pub fn time(mut self, now: impl Fn() -> Instant + Send + 'static) -> Binding<P> {
+        self.now = Box::new(now);
         self
     }
 
@@ -140,29 +216,56 @@ impl<P: Pixel> Binding<P> {
     /// The system's error if the thread cannot start.
     pub fn spawn(self, player: PlayerHandle<P>) -> std::io::Result<Bound> {
         let edges = self.input.subscribe();
-        let thread =
-            std::thread::Builder::new().name("blinken-binding".into()).spawn(move || {
-                let mut gestures = Gestures::new(self.long_press);
-                let mut next = 0;
-                for edge in edges {
-                    let done = match gestures.edge(edge) {
-                        None => Ok(()),
-                        Some(Action::Stop) => player.stop(),
-                        Some(Action::Next) if self.presets.is_empty() => Ok(()),
-                        Some(Action::Next) => {
-                            let preset = &self.presets[next % self.presets.len()];
-                            next += 1;
-                            player.play_boxed(preset()).map(drop)
-                        }
-                    };
-                    match done {
-                        Ok(()) | Err(PlayError::Invalid(_)) => {}
-                        Err(error) => return Err(error),
-                    }
-                }
-                Ok(())
-            })?;
+        let thread = std::thread::Builder::new()
+            .name("blinken-binding".into())
+            .spawn(move || self.serve(edges, &player))?;
         Ok(Bound { thread })
+    }
+
+    /// The binding's thread: edges (and the deadlines of held presses) to requests.
+    fn serve(self, mut edges: Subscription, player: &PlayerHandle<P>) -> Result<(), PlayError> {
+        let mut gestures = Gestures::new(self.long_press);
+        let mut next = 0;
+        loop {
+            // Every edge already there first: a release that came in time decides its
+            // press, whatever the time is now.
+            let action = match edges.try_next() {
+                Some(edge) => gestures.edge(edge),
+                None => match gestures.deadline() {
+                    None => match edges.next() {
+                        Some(edge) => gestures.edge(edge),
+                        None => return Ok(()),
+                    },
+                    Some(deadline) => {
+                        let now = (self.now)();
+                        if now >= deadline {
+                            gestures.tick(now)
+                        } else {
+                            let wait = deadline.saturating_duration_since(now).min(Self::POLL);
+                            match edges.next_timeout(wait) {
+                                Some(edge) => gestures.edge(edge),
+                                None if self.input.is_closed() => return Ok(()),
+                                None => None,
+                            }
+                        }
+                    }
+                },
+            };
+            let done = match action {
+                None => Ok(()),
+                Some(Action::Stop) => player.stop(),
+                Some(Action::Next) if self.presets.is_empty() => Ok(()),
+                Some(Action::Next) => {
+                    let preset = &self.presets[next % self.presets.len()];
+                    next += 1;
+                    player.play_boxed(preset()).map(drop)
+                }
+            };
+            match done {
+                Ok(()) | Err(PlayError::Invalid(_)) => {}
+                Err(error) => return Err(error),
+            }
+        }
     }
 }
 
@@ -172,7 +275,7 @@ impl<P: Pixel> fmt::Debug for Binding<P> {
             .field("input", &self.input)
             .field("presets", &self.presets.len())
             .field("long_press", &self.long_press)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

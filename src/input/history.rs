@@ -310,6 +310,18 @@ impl Input {
         self.shared.changed.wait(guard).unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Waits like [`Input::wait`], for at most `timeout`.
+    pub(super) fn wait_timeout<'a>(
+        &self,
+        guard: MutexGuard<'a, State>,
+        timeout: Duration,
+    ) -> MutexGuard<'a, State> {
+        match self.shared.changed.wait_timeout(guard, timeout) {
+            Ok((guard, _)) => guard,
+            Err(poisoned) => poisoned.into_inner().0,
+        }
+    }
+
     /// Whether `self` and `other` are handles to the same input.
     pub fn same_as(&self, other: &Input) -> bool {
         Arc::ptr_eq(&self.shared, &other.shared)

@@ -38,6 +38,43 @@ impl Subscription {
         }
     }
 
+    /// The next edge, waiting at most `timeout` (of real time) for it; `None` if none
+    /// came by then, or the input is closed and drained (then
+    /// [`Input::is_closed`] is true and [`Subscription::try_next`] stays `None`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use blinken::input::{Edge, Input};
+    /// use blinken::prelude::*;
+    ///
+    /// let button = Input::new();
+    /// let mut edges = button.subscribe();
+    /// assert_eq!(edges.next_timeout(Duration::from_millis(1)), None);
+    /// button.push(Edge::press(Instant::ZERO));
+    /// assert_eq!(edges.next_timeout(Duration::from_millis(1)), Some(Edge::press(Instant::ZERO)));
+    /// ```
+    pub fn next_timeout(&mut self, timeout: core::time::Duration) -> Option<Edge> {
+        let input = self.input.clone();
+        let give_up = std::time::Instant::now() + timeout;
+        let mut state = input.lock();
+        loop {
+            match self.read(&state) {
+                Next::Edge(edge) => return Some(edge),
+                Next::Closed => return None,
+                Next::Empty => {
+                    let left = give_up.saturating_duration_since(std::time::Instant::now());
+                    if left.is_zero() {
+                        return None;
+                    }
+                    state = input.wait_timeout(state, left);
+                }
+            }
+        }
+    }
+
     /// How many edges this reader lost by falling behind.
     pub fn missed(&self) -> u64 {
         self.missed

@@ -5,7 +5,8 @@ use crate::combinator::Any;
 use crate::input::Input;
 use crate::{Animation, Cx, Instant, Pixel, ValidationError};
 
-/// Plays an animation until an input is pressed. Built by [`until`].
+/// Plays an animation until an input is pressed. Built by [`until`] or
+/// [`Animation::until`].
 #[derive(Debug, Clone)]
 #[must_use = "animations do nothing unless played"]
 pub struct Until<A, P = bool> {

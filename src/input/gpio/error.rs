@@ -6,6 +6,10 @@ use std::time::Duration;
 
 use gpiocdev::Chip;
 
+use crate::gpio_error::{
+    self, busy_message, denied_message, missing_message, not_a_chip_message, out_of_range_message,
+};
+
 /// Why a [`GpioInput`](super::GpioInput) could not be requested or read.
 ///
 /// Each message names the chip and line and says what to do; the lower `gpiocdev`
@@ -24,11 +28,7 @@ use gpiocdev::Chip;
 #[non_exhaustive]
 pub enum GpioInputError {
     /// The chip's device file does not exist.
-    #[error(
-        "{} does not exist — is this a Raspberry Pi? is the device mapped into the container? \
-         (`ls /dev/gpiochip*` lists the chips)",
-        chip.display()
-    )]
+    #[error("{}", missing_message(chip))]
     ChipMissing {
         /// The chip path that was given.
         chip: PathBuf,
@@ -37,11 +37,7 @@ pub enum GpioInputError {
         source: gpiocdev::Error,
     },
     /// The chip exists but this user may not open it.
-    #[error(
-        "permission denied opening {}: add your user to the `gpio` group \
-         (`sudo usermod -aG gpio $USER`, then log in again) or run as root",
-        chip.display()
-    )]
+    #[error("{}", denied_message(chip))]
     PermissionDenied {
         /// The chip path that was given.
         chip: PathBuf,
@@ -50,11 +46,7 @@ pub enum GpioInputError {
         source: gpiocdev::Error,
     },
     /// The path is not a GPIO character device.
-    #[error(
-        "{} is not a GPIO chip; give a GPIO character device such as /dev/gpiochip0 \
-         (or its name, gpiochip0)",
-        chip.display()
-    )]
+    #[error("{}", not_a_chip_message(chip))]
     NotAChip {
         /// The chip path that was given.
         chip: PathBuf,
@@ -71,8 +63,15 @@ pub enum GpioInputError {
         #[source]
         source: gpiocdev::Error,
     },
-    /// The line offset is not below the chip's number of lines.
-    #[error("line offset {offset} is not on {} (it has {lines} lines)", chip.display())]
+    /// No line offsets were given ([`GpioInput::lines`](super::GpioInput::lines) with
+    /// an empty list).
+    #[error("no line offsets given for {}; list the line of each button", chip.display())]
+    NoLines {
+        /// The chip path that was given.
+        chip: PathBuf,
+    },
+    /// A line offset is not below the chip's number of lines.
+    #[error("{}", out_of_range_message(chip, *offset, *lines))]
     OffsetOutOfRange {
         /// The chip path that was given.
         chip: PathBuf,
@@ -81,13 +80,21 @@ pub enum GpioInputError {
         /// How many lines the chip has.
         lines: u32,
     },
-    /// The line is held by another consumer (a program, or a kernel driver).
+    /// The same line was added twice with
+    /// [`GpioInputBuilder::line`](super::GpioInputBuilder::line).
     #[error(
-        "line {offset} on {} is busy: held by {}; stop that program or pick another line \
-         (`gpioinfo` shows who holds each line)",
-        chip.display(),
-        holder(consumer.as_deref())
+        "line offset {offset} on {} is listed twice; give each button its own line \
+         (`line_with` changes the settings of a line already listed)",
+        chip.display()
     )]
+    DuplicateOffset {
+        /// The chip path that was given.
+        chip: PathBuf,
+        /// The offset given twice.
+        offset: u32,
+    },
+    /// A line is held by another consumer (a program, or a kernel driver).
+    #[error("{}", busy_message(chip, *offset, consumer.as_deref()))]
     LineBusy {
         /// The chip path that was given.
         chip: PathBuf,
@@ -100,16 +107,17 @@ pub enum GpioInputError {
         source: gpiocdev::Error,
     },
     /// The kernel refused the request for another reason (for instance a chip that
-    /// cannot detect edges or set the bias).
+    /// cannot detect edges or set the bias, or more different line settings than one
+    /// request can carry).
     #[error(
-        "could not request line {offset} on {} as an input with edge detection",
+        "could not request lines {offsets:?} on {} as inputs with edge detection",
         chip.display()
     )]
     Request {
         /// The chip path that was given.
         chip: PathBuf,
-        /// The line.
-        offset: u32,
+        /// The lines of the refused request.
+        offsets: Vec<u32>,
         /// The error from the kernel.
         #[source]
         source: gpiocdev::Error,
@@ -117,13 +125,16 @@ pub enum GpioInputError {
     /// A debounce period the uAPI cannot express (it counts whole microseconds in 32
     /// bits: at most about 71 minutes).
     #[error(
-        "a debounce period of {debounce:?} is too long; the kernel takes at most {max:?} \
+        "a debounce period of {debounce:?}{} is too long; the kernel takes at most {max:?} \
          (a button needs 5 to 50 ms)",
+        for_line(*line),
         max = Duration::from_micros(u32::MAX.into())
     )]
     DebounceTooLong {
         /// The period given.
         debounce: Duration,
+        /// The line it was given for (`None`: for every line).
+        line: Option<u32>,
     },
     /// An empty consumer name.
     #[error(
@@ -131,93 +142,94 @@ pub enum GpioInputError {
          (the default is \"blinken\")"
     )]
     EmptyConsumer,
+    /// A line that is not part of this input was asked for.
+    #[error(
+        "line {offset} on {} is not one of this input's lines {offsets:?}; add it to the builder",
+        chip.display()
+    )]
+    NotRequested {
+        /// The chip path that was given.
+        chip: PathBuf,
+        /// The line asked for.
+        offset: u32,
+        /// The lines this input holds.
+        offsets: Vec<u32>,
+    },
     /// The reader thread could not be started.
-    #[error("could not start the thread that reads line {offset} on {}", chip.display())]
+    #[error("could not start the thread that reads lines {offsets:?} on {}", chip.display())]
     Spawn {
         /// The chip path that was given.
         chip: PathBuf,
-        /// The line.
-        offset: u32,
+        /// The lines.
+        offsets: Vec<u32>,
         /// The error from the system.
         #[source]
         source: io::Error,
     },
-    /// Reading the line (its edge events or its value) failed, for instance because
-    /// the chip was removed.
-    #[error("could not read line {offset} on {}", chip.display())]
+    /// Reading the lines (their edge events, or a line's value) failed, for instance
+    /// because the chip was removed.
+    #[error("could not read lines {offsets:?} on {}", chip.display())]
     Read {
         /// The chip path that was given.
         chip: PathBuf,
-        /// The line.
-        offset: u32,
+        /// The lines read: all of the request's for its edge events, one for a value.
+        offsets: Vec<u32>,
         /// The error from the kernel.
         #[source]
         source: gpiocdev::Error,
     },
 }
 
-fn holder(consumer: Option<&str>) -> String {
-    match consumer {
-        Some(name) => format!("{name:?}"),
-        None => "a consumer that gave no name".to_owned(),
-    }
+/// `" for line 5"`, or nothing.
+fn for_line(line: Option<u32>) -> String {
+    line.map(|offset| format!(" for line {offset}")).unwrap_or_default()
 }
 
-/// Sorts an error from opening the chip: missing, not allowed, not a chip, other.
-pub(super) fn open_error(path: &Path, source: gpiocdev::Error) -> GpioInputError {
-    let chip = path.to_path_buf();
-    match &source {
-        gpiocdev::Error::Os(errno) => match io::Error::from_raw_os_error(errno.0).kind() {
-            io::ErrorKind::NotFound => GpioInputError::ChipMissing { chip, source },
-            io::ErrorKind::PermissionDenied => GpioInputError::PermissionDenied { chip, source },
-            _ => GpioInputError::Open { chip, source },
-        },
-        gpiocdev::Error::GpioChip(..) => GpioInputError::NotAChip { chip, source },
-        _ => GpioInputError::Open { chip, source },
-    }
-}
+crate::gpio_error::impl_chip_errors!(GpioInputError);
 
-/// The kernel answers a busy line with a bare `EBUSY`; its line info says who holds it.
+/// A refused line request for `offsets`: busy, or refused.
 pub(super) fn request_error(
     chip: &Chip,
     path: &Path,
-    offset: u32,
+    offsets: &[u32],
     source: gpiocdev::Error,
 ) -> GpioInputError {
-    match chip.line_info(offset) {
-        Ok(info) if info.used => GpioInputError::LineBusy {
-            chip: path.to_path_buf(),
-            offset,
-            consumer: Some(info.consumer).filter(|c| !c.is_empty()),
-            source,
-        },
-        _ => GpioInputError::Request { chip: path.to_path_buf(), offset, source },
-    }
+    gpio_error::request_error(chip, path, offsets, source, |chip, source| GpioInputError::Request {
+        chip,
+        offsets: offsets.to_vec(),
+        source,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gpio_error::open_error;
 
     #[test]
     fn open_errors_say_what_to_do() {
         let os = |errno| gpiocdev::Error::from(io::Error::from_raw_os_error(errno));
         let chip = Path::new("/dev/gpiochip0");
-        assert!(matches!(open_error(chip, os(2)), GpioInputError::ChipMissing { .. }));
-        let denied = open_error(chip, os(13));
+        let open = |errno| open_error::<GpioInputError>(chip, os(errno));
+        assert!(matches!(open(2), GpioInputError::ChipMissing { .. }));
+        let denied = open(13);
         assert!(matches!(denied, GpioInputError::PermissionDenied { .. }));
         assert!(denied.to_string().contains("add your user to the `gpio` group"));
-        assert!(matches!(open_error(chip, os(5)), GpioInputError::Open { .. }));
+        assert!(matches!(open(5), GpioInputError::Open { .. }));
         assert!(std::error::Error::source(&denied).is_some());
     }
 
     #[test]
-    fn debounce_message_names_the_limit() {
-        let err = GpioInputError::DebounceTooLong { debounce: Duration::from_secs(5000) };
+    fn debounce_message_names_the_limit_and_the_line() {
+        let err =
+            GpioInputError::DebounceTooLong { debounce: Duration::from_secs(5000), line: None };
         assert_eq!(
             err.to_string(),
             "a debounce period of 5000s is too long; the kernel takes at most 4294.967295s \
              (a button needs 5 to 50 ms)"
         );
+        let err =
+            GpioInputError::DebounceTooLong { debounce: Duration::from_secs(5000), line: Some(6) };
+        assert!(err.to_string().starts_with("a debounce period of 5000s for line 6 is too long"));
     }
 }

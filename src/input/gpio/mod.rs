@@ -16,7 +16,7 @@ use std::time::Duration;
 use gpiocdev::line::{EdgeKind as Kernel, Value};
 use gpiocdev::request::Request;
 
-pub use builder::{Bias, Edges, GpioInputBuilder};
+pub use builder::{Bias, Edges, GpioInputBuilder, LineSettings};
 pub use error::GpioInputError;
 
 use super::{Edge, EdgeKind, Input, Subscription};
@@ -56,12 +56,20 @@ use crate::Instant;
 /// driver.run(&program)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Several lines
+///
+/// [`GpioInput::lines`] requests several lines (several buttons) in one kernel
+/// request, read by one thread: each edge event carries the offset of its line and
+/// goes to that line's [`Input`] ([`GpioInput::input_of`]), in the kernel's order.
+/// The methods without an offset ([`input`](Self::input), [`edges`](Self::edges),
+/// [`is_active`](Self::is_active), [`offset`](Self::offset)) are about the first line.
 #[cfg_attr(docsrs, doc(cfg(feature = "gpiocdev")))]
 pub struct GpioInput {
     chip: PathBuf,
-    offset: u32,
     consumer: String,
-    input: Input,
+    /// The lines in the order given, each with its input.
+    lines: Arc<[(u32, Input)]>,
     request: Arc<Request>,
     stop: Arc<AtomicBool>,
     failed: Arc<Mutex<Option<GpioInputError>>>,
@@ -76,34 +84,69 @@ impl GpioInput {
     /// waits for it.
     pub const POLL: Duration = Duration::from_millis(20);
 
-    /// The edges, as an [`Input`] that programs wait for
+    /// The first line's edges, as an [`Input`] that programs wait for
     /// ([`press`](crate::press), [`until`](crate::until), [`presses`](crate::presses));
     /// clone it to keep it.
     pub fn input(&self) -> &Input {
-        &self.input
+        &self.lines[0].1
     }
 
-    /// The edges from now on, as a blocking [`Iterator`] and a
+    /// The edges of line `offset`, or `None` if it is not one of this input's lines.
+    ///
+    /// ```no_run
+    /// use blinken::input::GpioInput;
+    ///
+    /// let buttons = GpioInput::lines("/dev/gpiochip0", [5, 6]).request()?;
+    /// assert!(buttons.input_of(6).is_some());
+    /// assert!(buttons.input_of(7).is_none());
+    /// # Ok::<(), blinken::input::GpioInputError>(())
+    /// ```
+    pub fn input_of(&self, offset: u32) -> Option<&Input> {
+        self.lines.iter().find(|(o, _)| *o == offset).map(|(_, input)| input)
+    }
+
+    /// Every line with its input, in the order given to the builder.
+    pub fn inputs(&self) -> impl Iterator<Item = (u32, &Input)> {
+        self.lines.iter().map(|(offset, input)| (*offset, input))
+    }
+
+    /// The first line's edges from now on, as a blocking [`Iterator`] and a
     /// [`Stream`](futures::Stream); they end when this `GpioInput` is dropped or its
     /// reader fails. Short for `self.input().subscribe()`.
     pub fn edges(&self) -> Subscription {
-        self.input.subscribe()
+        self.input().subscribe()
     }
 
-    /// Whether the line is active now (a button held), as the kernel reads it.
+    /// Whether the first line is active now (a button held), as the kernel reads it.
     ///
     /// # Errors
     ///
     /// [`GpioInputError::Read`] if the kernel cannot read the line.
     pub fn is_active(&self) -> Result<bool, GpioInputError> {
-        match self.request.value(self.offset) {
+        self.is_line_active(self.offset())
+    }
+
+    /// Whether line `offset` is active now, as the kernel reads it.
+    ///
+    /// # Errors
+    ///
+    /// [`GpioInputError::NotRequested`] if it is not one of this input's lines;
+    /// [`GpioInputError::Read`] if the kernel cannot read it.
+    pub fn is_line_active(&self, offset: u32) -> Result<bool, GpioInputError> {
+        if self.input_of(offset).is_none() {
+            let (chip, offsets) = (self.chip.clone(), self.offsets());
+            return Err(GpioInputError::NotRequested { chip, offset, offsets });
+        }
+        match self.request.value(offset) {
             Ok(value) => Ok(value == Value::Active),
-            Err(source) => Err(self.read_error(source)),
+            Err(source) => {
+                Err(GpioInputError::Read { chip: self.chip.clone(), offsets: vec![offset], source })
+            }
         }
     }
 
-    /// Why the reader thread stopped early, if it did (taken once); the input is then
-    /// closed.
+    /// Why the reader thread stopped early, if it did (taken once); the inputs are
+    /// then closed.
     pub fn take_error(&self) -> Option<GpioInputError> {
         self.failed.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
@@ -113,44 +156,45 @@ impl GpioInput {
         &self.chip
     }
 
-    /// The line's offset on the chip.
+    /// The first line's offset on the chip.
     pub fn offset(&self) -> u32 {
-        self.offset
+        self.lines[0].0
     }
 
-    /// The consumer name the kernel shows for the line.
+    /// Every line's offset, in the order given to the builder.
+    pub fn offsets(&self) -> Vec<u32> {
+        self.lines.iter().map(|&(offset, _)| offset).collect()
+    }
+
+    /// The consumer name the kernel shows for the lines.
     pub fn consumer(&self) -> &str {
         &self.consumer
     }
 
-    fn read_error(&self, source: gpiocdev::Error) -> GpioInputError {
-        GpioInputError::Read { chip: self.chip.clone(), offset: self.offset, source }
-    }
-
-    /// Starts the reader thread over a granted request.
+    /// Starts the reader thread over a granted request for `offsets` (not empty).
     pub(super) fn start(
         chip: PathBuf,
-        offset: u32,
+        offsets: Vec<u32>,
         consumer: String,
         request: Request,
     ) -> Result<GpioInput, GpioInputError> {
-        let input = Input::new();
+        let lines: Arc<[(u32, Input)]> =
+            offsets.iter().map(|&offset| (offset, Input::new())).collect();
         let request = Arc::new(request);
         let stop = Arc::new(AtomicBool::new(false));
         let failed = Arc::new(Mutex::new(None));
         let reader = Reader {
             request: Arc::clone(&request),
-            input: input.clone(),
+            lines: Arc::clone(&lines),
             stop: Arc::clone(&stop),
             failed: Arc::clone(&failed),
             chip: chip.clone(),
-            offset,
         };
         let thread = std::thread::Builder::new()
-            .name(format!("blinken-input-{offset}"))
+            .name(format!("blinken-input-{}", offsets[0]))
             .spawn(move || reader.run())
-            .map_err(|source| GpioInputError::Spawn { chip: chip.clone(), offset, source })?;
-        Ok(GpioInput { chip, offset, consumer, input, request, stop, failed, thread: Some(thread) })
+            .map_err(|source| GpioInputError::Spawn { chip: chip.clone(), offsets, source })?;
+        Ok(GpioInput { chip, consumer, lines, request, stop, failed, thread: Some(thread) })
     }
 }
 
@@ -162,7 +206,9 @@ impl Drop for GpioInput {
             // (a panic would only be reported by `join`).
             let _ = thread.join();
         }
-        self.input.close();
+        for (_, input) in self.lines.iter() {
+            input.close();
+        }
     }
 }
 
@@ -170,9 +216,8 @@ impl fmt::Debug for GpioInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GpioInput")
             .field("chip", &self.chip)
-            .field("offset", &self.offset)
+            .field("lines", &self.lines)
             .field("consumer", &self.consumer)
-            .field("input", &self.input)
             .finish_non_exhaustive()
     }
 }
@@ -180,21 +225,22 @@ impl fmt::Debug for GpioInput {
 /// The reader thread's side.
 struct Reader {
     request: Arc<Request>,
-    input: Input,
+    lines: Arc<[(u32, Input)]>,
     stop: Arc<AtomicBool>,
     failed: Arc<Mutex<Option<GpioInputError>>>,
     chip: PathBuf,
-    offset: u32,
 }
 
 impl Reader {
     fn run(self) {
         if let Err(source) = self.read() {
-            let error =
-                GpioInputError::Read { chip: self.chip.clone(), offset: self.offset, source };
+            let offsets = self.lines.iter().map(|&(offset, _)| offset).collect();
+            let error = GpioInputError::Read { chip: self.chip.clone(), offsets, source };
             *self.failed.lock().unwrap_or_else(PoisonError::into_inner) = Some(error);
         }
-        self.input.close();
+        for (_, input) in self.lines.iter() {
+            input.close();
+        }
     }
 
     fn read(&self) -> Result<(), gpiocdev::Error> {
@@ -207,7 +253,10 @@ impl Reader {
                 Kernel::Rising => EdgeKind::Press,
                 Kernel::Falling => EdgeKind::Release,
             };
-            self.input.push(Edge { at: Instant::from_nanos(event.timestamp_ns), kind });
+            // The kernel tags each event with its line; the request holds only ours.
+            if let Some((_, input)) = self.lines.iter().find(|(o, _)| *o == event.offset) {
+                input.push(Edge { at: Instant::from_nanos(event.timestamp_ns), kind });
+            }
         }
         Ok(())
     }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use gpiocdev::line::Offset;
 
 use super::{GpioLines, GpioLinesError};
+use crate::gpio_error::chip_path;
 
 /// Configures and requests [`GpioLines`]; made by [`GpioLines::builder`].
 ///
@@ -160,25 +161,9 @@ impl GpioLinesBuilder {
     }
 }
 
-/// `gpiochip0` → `/dev/gpiochip0`; paths stay as they are.
-fn chip_path(chip: &Path) -> PathBuf {
-    let mut components = chip.components();
-    match (components.next(), components.next()) {
-        (Some(std::path::Component::Normal(name)), None) => Path::new("/dev").join(name),
-        _ => chip.to_path_buf(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn chip_names_resolve_to_dev() {
-        assert_eq!(chip_path(Path::new("gpiochip3")), Path::new("/dev/gpiochip3"));
-        assert_eq!(chip_path(Path::new("/dev/gpiochip0")), Path::new("/dev/gpiochip0"));
-        assert_eq!(chip_path(Path::new("./gpiochip0")), Path::new("./gpiochip0"));
-    }
 
     #[test]
     fn builder_keeps_the_first_error() {

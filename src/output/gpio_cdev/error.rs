@@ -1,6 +1,5 @@
 //! Why GPIO lines could not be requested or written, and how kernel errors map onto it.
 
-use std::io;
 use std::path::{Path, PathBuf};
 
 use gpiocdev::Chip;
@@ -9,6 +8,9 @@ use gpiocdev::line::Offset;
 use super::GpioLines;
 #[cfg(doc)]
 use super::GpioLinesBuilder;
+use crate::gpio_error::{
+    self, busy_message, denied_message, missing_message, not_a_chip_message, out_of_range_message,
+};
 
 /// Why [`GpioLines`] could not be requested or written.
 ///
@@ -32,11 +34,7 @@ use super::GpioLinesBuilder;
 #[non_exhaustive]
 pub enum GpioLinesError {
     /// The chip's device file does not exist.
-    #[error(
-        "{} does not exist — is this a Raspberry Pi? is the device mapped into the container? \
-         (`ls /dev/gpiochip*` lists the chips)",
-        chip.display()
-    )]
+    #[error("{}", missing_message(chip))]
     ChipMissing {
         /// The chip path that was given.
         chip: PathBuf,
@@ -45,11 +43,7 @@ pub enum GpioLinesError {
         source: gpiocdev::Error,
     },
     /// The chip exists but this user may not open it.
-    #[error(
-        "permission denied opening {}: add your user to the `gpio` group \
-         (`sudo usermod -aG gpio $USER`, then log in again) or run as root",
-        chip.display()
-    )]
+    #[error("{}", denied_message(chip))]
     PermissionDenied {
         /// The chip path that was given.
         chip: PathBuf,
@@ -58,11 +52,7 @@ pub enum GpioLinesError {
         source: gpiocdev::Error,
     },
     /// The path is not a GPIO character device.
-    #[error(
-        "{} is not a GPIO chip; give a GPIO character device such as /dev/gpiochip0 \
-         (or its name, gpiochip0)",
-        chip.display()
-    )]
+    #[error("{}", not_a_chip_message(chip))]
     NotAChip {
         /// The chip path that was given.
         chip: PathBuf,
@@ -86,7 +76,7 @@ pub enum GpioLinesError {
         chip: PathBuf,
     },
     /// A line offset is not below the chip's number of lines.
-    #[error("line offset {offset} is not on {} (it has {lines} lines)", chip.display())]
+    #[error("{}", out_of_range_message(chip, *offset, *lines))]
     OffsetOutOfRange {
         /// The chip path that was given.
         chip: PathBuf,
@@ -112,12 +102,7 @@ pub enum GpioLinesError {
         second: usize,
     },
     /// A line is held by another consumer (a program, or a kernel driver).
-    #[error(
-        "line {offset} on {} is busy: held by {}; stop that program or pick another line \
-         (`gpioinfo` shows who holds each line)",
-        chip.display(),
-        holder(consumer.as_deref())
-    )]
+    #[error("{}", busy_message(chip, *offset, consumer.as_deref()))]
     LineBusy {
         /// The chip path that was given.
         chip: PathBuf,
@@ -169,47 +154,20 @@ pub enum GpioLinesError {
     },
 }
 
-fn holder(consumer: Option<&str>) -> String {
-    match consumer {
-        Some(name) => format!("{name:?}"),
-        None => "a consumer that gave no name".to_owned(),
-    }
-}
+crate::gpio_error::impl_chip_errors!(GpioLinesError);
 
-/// Sorts an error from opening the chip: missing, not allowed, not a chip, other.
-pub(super) fn open_error(path: &Path, source: gpiocdev::Error) -> GpioLinesError {
-    let chip = path.to_path_buf();
-    match &source {
-        gpiocdev::Error::Os(errno) => match io::Error::from_raw_os_error(errno.0).kind() {
-            io::ErrorKind::NotFound => GpioLinesError::ChipMissing { chip, source },
-            io::ErrorKind::PermissionDenied => GpioLinesError::PermissionDenied { chip, source },
-            _ => GpioLinesError::Open { chip, source },
-        },
-        gpiocdev::Error::GpioChip(..) => GpioLinesError::NotAChip { chip, source },
-        _ => GpioLinesError::Open { chip, source },
-    }
-}
-
-/// The kernel answers a busy line with a bare `EBUSY`; its line info says who holds it.
+/// A refused line request for the lines `group` (one request's): busy, or refused.
 pub(super) fn request_error(
     chip: &Chip,
     path: &Path,
     group: &[Offset],
     source: gpiocdev::Error,
 ) -> GpioLinesError {
-    let busy =
-        group.iter().find_map(|&offset| chip.line_info(offset).ok().filter(|info| info.used));
-    match busy {
-        Some(info) => GpioLinesError::LineBusy {
-            chip: path.to_path_buf(),
-            offset: info.offset,
-            consumer: Some(info.consumer).filter(|c| !c.is_empty()),
-            source,
-        },
-        None => {
-            GpioLinesError::Request { chip: path.to_path_buf(), offsets: group.to_vec(), source }
-        }
-    }
+    gpio_error::request_error(chip, path, group, source, |chip, source| GpioLinesError::Request {
+        chip,
+        offsets: group.to_vec(),
+        source,
+    })
 }
 
 /// A refused `set_values` for the lines `offsets` (one request's).
@@ -223,22 +181,26 @@ pub(super) fn write_error(
 
 #[cfg(test)]
 mod tests {
+    use std::io;
+
     use super::*;
+    use crate::gpio_error::open_error;
 
     #[test]
     fn open_errors_say_what_to_do() {
         let os = |errno| gpiocdev::Error::from(io::Error::from_raw_os_error(errno));
         let chip = Path::new("/dev/gpiochip0");
-        assert!(matches!(open_error(chip, os(2)), GpioLinesError::ChipMissing { .. }));
+        let open = |errno| open_error::<GpioLinesError>(chip, os(errno));
+        assert!(matches!(open(2), GpioLinesError::ChipMissing { .. }));
         assert_eq!(
-            open_error(chip, os(2)).to_string(),
+            open(2).to_string(),
             "/dev/gpiochip0 does not exist — is this a Raspberry Pi? is the device mapped into \
              the container? (`ls /dev/gpiochip*` lists the chips)"
         );
-        let denied = open_error(chip, os(13));
+        let denied = open(13);
         assert!(matches!(denied, GpioLinesError::PermissionDenied { .. }));
         assert!(denied.to_string().contains("add your user to the `gpio` group"));
-        assert!(matches!(open_error(chip, os(5)), GpioLinesError::Open { .. }));
+        assert!(matches!(open(5), GpioLinesError::Open { .. }));
         // The lower error is kept.
         assert!(std::error::Error::source(&denied).is_some());
     }

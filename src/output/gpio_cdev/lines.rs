@@ -10,7 +10,7 @@ use gpiocdev::{Chip, Request};
 #[cfg(doc)]
 use super::GpioLinesBuilder;
 use super::GpioLinesError;
-use super::error::{open_error, request_error, write_error};
+use super::error::{request_error, write_error};
 use crate::output::{Frame, Output, ReleaseError};
 
 /// LEDs on GPIO lines of one chip, through the Linux GPIO character device.
@@ -164,14 +164,7 @@ impl GpioLines {
         if offsets.is_empty() {
             return Err(GpioLinesError::NoLines { chip: path });
         }
-        let chip = Chip::from_path(&path).map_err(|source| open_error(&path, source))?;
-        let lines = chip
-            .info()
-            .map_err(|source| GpioLinesError::Open { chip: path.clone(), source })?
-            .num_lines;
-        if let Some(&offset) = offsets.iter().find(|&&o| o >= lines) {
-            return Err(GpioLinesError::OffsetOutOfRange { chip: path, offset, lines });
-        }
+        let chip: Chip = crate::gpio_error::open_chip(&path, &offsets)?;
         let mut chunks = Vec::with_capacity(offsets.len().div_ceil(per_request));
         for leds in request_ranges(offsets.len(), per_request) {
             let group = &offsets[leds.clone()];
