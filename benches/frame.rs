@@ -31,7 +31,8 @@
 //!    in the package when `CARGO_TARGET_DIR` is unset).
 //!
 //! Under `cargo test --benches` (no `--bench` argument) each program plays a few
-//! frames once and nothing is written.
+//! frames once and nothing is written. `-- --only crossfade 5000` plays that many steps
+//! of one program and nothing else, for a profiler.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -237,7 +238,21 @@ fn main() {
     let rainbow = rainbow_program();
     let comet = comet_program();
     let crossfade = crossfade_program();
-    if !std::env::args().any(|a| a == "--bench") {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--only") {
+        // `frame --only crossfade 5000`: plays that many steps and nothing else, for a
+        // profiler (`valgrind --tool=callgrind`, `perf record`).
+        let steps = args.get(at + 2).and_then(|n| n.parse().ok()).unwrap_or(5000);
+        let strip = match args.get(at + 1).map(String::as_str) {
+            Some("rainbow") => play(&rainbow, steps, 0),
+            Some("comet") => play(&comet, steps, 0),
+            Some("crossfade") => play(&crossfade, steps, 0),
+            other => panic!("--only {other:?}: name rainbow, comet or crossfade"),
+        };
+        println!("{} frames", strip.frames);
+        return;
+    }
+    if !args.iter().any(|a| a == "--bench") {
         // `cargo test --benches`: check that each program plays, quickly.
         for strip in [play(&rainbow, 5, 0), play(&comet, 5, 0), play(&crossfade, 5, 0)] {
             assert!(strip.encoder.bytes().len() == strip.encoder.frame_len(LEDS));
@@ -276,7 +291,10 @@ fn main() {
     }
     let json = to_json(&machine, &load_before, &results);
     let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target")), PathBuf::from)
+        .map_or_else(
+            || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target")),
+            PathBuf::from,
+        )
         .join("blinken-bench");
     let path = dir.join("frame.json");
     match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {
