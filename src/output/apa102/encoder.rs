@@ -97,8 +97,9 @@ pub struct Apa102 {
     max_transfer: usize,
     buf: Vec<u8>,
     /// The global brightness applied to every byte and level, for the brightness it
-    /// was computed for: a table lookup per byte instead of floating point.
-    tables: Tables,
+    /// was computed for: a table lookup per byte instead of floating point. Boxed, so
+    /// that the encoder (and errors that carry an output) stay small.
+    tables: Box<Tables>,
 }
 
 /// [`scale`] of every colour byte and [`hardware_level`] of every 5-bit level at one
@@ -143,7 +144,7 @@ impl Apa102 {
             end_frame: EndFrame::Apa102,
             max_transfer: DEFAULT_MAX_TRANSFER,
             buf: Vec::new(),
-            tables: Tables::new(1.0),
+            tables: Box::new(Tables::new(1.0)),
         }
     }
 
