@@ -265,10 +265,13 @@ impl Apa102 {
         let frame_len = self.frame_len(pixels.size_hint().0);
         let Apa102 { buf, tables, brightness, .. } = self;
         let tables = tables.at(*brightness);
-        // One LED's four bytes, or the error naming it.
-        let led = |(index, pixel): (usize, P)| {
+        buf.reserve(frame_len);
+        buf.extend_from_slice(&[0; 4]);
+        let mut leds: usize = 0;
+        for (index, pixel) in pixels.enumerate() {
             let level = pixel.brightness();
             let Some(&scaled_level) = tables.levels.get(usize::from(level)) else {
+                buf.clear();
                 return Err(Apa102Error::LedBrightness { index, value: level });
             };
             let color = pixel.color();
@@ -280,41 +283,8 @@ impl Apa102 {
                 BrightnessMode::Hardware => (scaled_level, color),
             };
             let [a, b, c] = order.arrange(color);
-            Ok([0xE0 | level, a, b, c])
-        };
-        // The LEDs the iterator promises are written in place, any more are appended.
-        let mut pixels = pixels.enumerate();
-        let promised = pixels.size_hint().0;
-        buf.reserve(frame_len);
-        buf.resize(4 + 4 * promised, 0);
-        let mut leds: usize = 0;
-        let mut result = Ok(());
-        for (bytes, pixel) in buf[4..].chunks_exact_mut(4).zip(pixels.by_ref()) {
-            match led(pixel) {
-                Ok(led) => bytes.copy_from_slice(&led),
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
-            }
+            buf.extend_from_slice(&[0xE0 | level, a, b, c]);
             leds += 1;
-        }
-        buf.truncate(4 + 4 * leds);
-        if result.is_ok() {
-            for pixel in pixels {
-                match led(pixel) {
-                    Ok(led) => buf.extend_from_slice(&led),
-                    Err(e) => {
-                        result = Err(e);
-                        break;
-                    }
-                }
-                leds += 1;
-            }
-        }
-        if let Err(e) = result {
-            buf.clear();
-            return Err(e);
         }
         if end_frame == EndFrame::Sk9822 {
             buf.extend_from_slice(&[0; 4]);
