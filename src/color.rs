@@ -104,6 +104,7 @@ impl Color for RGB8 {
         rgb
     }
 
+    #[inline]
     fn lerp(a: RGB8, b: RGB8, t: f64) -> RGB8 {
         let t = t.clamp(0.0, 1.0);
         RGB8::new(mix(a.r, b.r, t), mix(a.g, b.g, t), mix(a.b, b.b, t))
