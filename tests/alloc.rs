@@ -254,3 +254,60 @@ fn a_players_overlay_and_crossfades_allocate_nothing_per_frame() {
     assert!(probe.frames >= 150, "the window saw {} frames", probe.frames);
     assert_eq!(probe.allocated(), 0, "allocations in 2.6 s of an overlay over two crossfades");
 }
+
+// ---- The frame benchmark's programs (benches/frame.rs): 1,000 APA102-encoded pixels.
+
+/// [`Probe`] behind an APA102 encoder: every frame is encoded into the encoder's reused
+/// buffer before the probe reads the allocation count.
+struct Encoding {
+    encoder: blinken::output::apa102::Apa102,
+    probe: Probe<RGB8>,
+    /// Bytes encoded, so that the encoding is not optimised away.
+    bytes: usize,
+}
+
+impl Output for Encoding {
+    type Pixel = RGB8;
+    type Error = blinken::output::apa102::Apa102Error;
+
+    fn len(&self) -> usize {
+        self.probe.len
+    }
+
+    fn write(&mut self, frame: Frame<'_, RGB8>) -> Result<(), Self::Error> {
+        self.bytes += self.encoder.encode(frame.pixels)?.len();
+        let Ok(()) = self.probe.write(frame);
+        Ok(())
+    }
+}
+
+/// Plays `program` on 1,000 encoded pixels for 12 s (a frame every 10 ms) and checks
+/// that the frames from 2 s to the end allocated nothing.
+fn encoded_frames_allocate_nothing(name: &str, program: &impl Animation<RGB8>) {
+    const LEDS: usize = 1000;
+    let output = Encoding {
+        encoder: blinken::output::apa102::Apa102::new().brightness(0.5),
+        probe: Probe::new(LEDS, secs(2), secs(12)),
+        bytes: 0,
+    };
+    let mut driver = Driver::new(output, VirtualClock::new());
+    driver.run_for(program, secs(12)).expect("the program plays");
+    let output = driver.output();
+    let probe = &output.probe;
+    assert!(probe.frames >= 990, "{name}: the window saw {} frames", probe.frames);
+    assert_eq!(output.bytes % output.encoder.frame_len(LEDS), 0, "{name}: whole frames");
+    assert!(output.bytes >= 1000 * output.encoder.frame_len(LEDS), "{name}");
+    assert_eq!(probe.allocated(), 0, "{name}: allocations in 10 s of 1,000 encoded pixels");
+}
+
+#[test]
+fn rainbow_comet_and_their_crossfade_on_1000_encoded_pixels_allocate_nothing_per_frame() {
+    let speed = ms(10);
+    // As in benches/frame.rs: the wheel turns one position a step.
+    let rainbow = || rainbow(0..1000, speed).period(speed * 256);
+    let comet = || comet(0..1000, speed, RGB8::new(255, 120, 20)).bounce(true);
+    encoded_frames_allocate_nothing("rainbow", &rainbow());
+    encoded_frames_allocate_nothing("comet", &comet());
+    let fading = crossfade(rainbow(), comet(), secs(3600)).step(speed);
+    encoded_frames_allocate_nothing("crossfade", &fading);
+}

@@ -5,7 +5,9 @@
 use blinken::demos;
 use blinken::output::Step;
 use blinken::prelude::*;
-use blinken::spec::{Layout, Limits, Preset, PresetError, Presets, SpecError};
+use blinken::spec::{
+    Layout, Limits, Preset, PresetError, PresetLayout, PresetPixels, Presets, Spec, SpecError,
+};
 
 fn timeline<A: Animation<bool> + ?Sized>(program: &A, window: Duration) -> (RunEnd, String) {
     let mut driver = Driver::new(Recorder::new(25), VirtualClock::new());
@@ -135,4 +137,157 @@ fn presets_from_a_directory() {
     let err = presets.load_dir(&dir.join("missing"), &Limits::default()).unwrap_err();
     assert!(matches!(err, PresetError::Io { .. }));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn names(presets: &Presets) -> Vec<String> {
+    presets.iter().map(|p| p.name().to_owned()).collect()
+}
+
+#[test]
+fn built_in_presets_say_what_they_are_made_for() {
+    for demo in Presets::talk_demos().iter() {
+        assert_eq!(demo.layout(), Some(PresetLayout::Talk), "{}", demo.name());
+        assert_eq!((demo.min_leds(), demo.pixels()), (None, None), "{}", demo.name());
+    }
+    for effect in Presets::effects().iter() {
+        assert_eq!(effect.layout(), None, "{}", effect.name());
+        assert_eq!(effect.pixels(), Some(PresetPixels::Color), "{}", effect.name());
+        // The fewest LEDs declared are exactly the fewest its program builds on.
+        let min = effect.min_leds().unwrap_or(1);
+        let builds = |n: usize| effect.spec().build::<RGB8>(&Layout::strip(n)).is_ok();
+        assert!(builds(min), "{} on {min} LEDs", effect.name());
+        assert!(min == 1 || !builds(min - 1), "{} builds on {} LEDs", effect.name(), min - 1);
+    }
+}
+
+#[test]
+fn presets_fitting_an_output_are_those_made_for_it() {
+    let presets = Presets::builtin();
+    let talk = Layout::talk();
+    let strip = Layout::strip(11);
+    assert_eq!(names(&presets.fitting::<bool>(&talk)), names(&Presets::talk_demos()));
+    assert_eq!(names(&presets.fitting::<RGB8>(&talk)), names(&presets));
+    assert_eq!(names(&presets.fitting::<Dot>(&talk)), names(&presets));
+    assert_eq!(names(&presets.fitting::<RGB8>(&strip)), names(&Presets::effects()));
+    assert_eq!(names(&presets.fitting::<Dot>(&strip)), names(&Presets::effects()));
+    assert!(presets.fitting::<bool>(&strip).is_empty());
+    // Three LEDs are too few for a comet with a 4-LED tail, and the others like it.
+    assert_eq!(
+        names(&presets.fitting::<RGB8>(&Layout::strip(3))),
+        [
+            "solid",
+            "color_cycle",
+            "chase",
+            "rainbow",
+            "rainbow_chase",
+            "pulse",
+            "sparkle",
+            "rainbow_sparkle",
+            "larson_scanner",
+            "fade"
+        ]
+    );
+    // A 5×5 matrix without the talk's wiring is not the talk's board.
+    let plain = Layout::matrix(Matrix::new(5, 5));
+    assert_eq!(names(&presets.fitting::<RGB8>(&plain)), names(&Presets::effects()));
+    // Everything that fits builds and plays.
+    for preset in presets.fitting::<RGB8>(&strip).iter() {
+        let program = preset.spec().build::<RGB8>(&strip).unwrap();
+        let mut driver = Driver::new(Recorder::<RGB8>::with_len(11), VirtualClock::new());
+        driver.run_for(&program, secs(1)).unwrap();
+    }
+}
+
+#[test]
+fn a_preset_that_does_not_fit_says_why() {
+    let presets = Presets::builtin();
+    let err = |name: &str, f: &dyn Fn(&Preset) -> Result<(), SpecError>| {
+        f(presets.get(name).unwrap()).unwrap_err().to_string()
+    };
+    assert_eq!(
+        err("smiley", &|p| p.fits::<RGB8>(&Layout::strip(11))),
+        "layout: smiley is made for the talk's 5×5 board (\"layout\": \"talk\"), and this \
+         output is a strip of 11 LEDs; choose a preset that fits it (Presets::fitting)"
+    );
+    let plain = Layout::matrix(Matrix::new(5, 5));
+    assert_eq!(
+        err("any_on_demo", &|p| p.fits::<bool>(&plain)),
+        "layout: any_on_demo is made for the talk's 5×5 board (\"layout\": \"talk\"), and this \
+         output is a 5×5 matrix without the talk's wiring; choose a preset that fits it \
+         (Presets::fitting)"
+    );
+    assert_eq!(
+        err("chase", &|p| p.fits::<bool>(&Layout::talk())),
+        "pixels: chase needs colour pixels (\"pixels\": \"color\"), and this output has plain \
+         on/off LEDs; play it on an RGB8 or Dot output"
+    );
+    assert_eq!(
+        err("rainbow_comet", &|p| p.fits::<Dot>(&Layout::strip(4))),
+        "min_leds: rainbow_comet needs at least 5 LEDs, and this output has 4; choose a preset \
+         that fits it (Presets::fitting)"
+    );
+    // A preset that says nothing is checked by building its program.
+    let wide = Preset::from_json(
+        "wide",
+        r#"{"description": "LED 20 on", "program": {"on": {"leds": 20}}}"#,
+    )
+    .unwrap();
+    assert_eq!((wide.layout(), wide.min_leds(), wide.pixels()), (None, None, None));
+    assert!(wide.fits::<bool>(&Layout::strip(21)).is_ok());
+    let build = wide.spec().build::<bool>(&Layout::strip(11)).map(drop).unwrap_err();
+    assert_eq!(wide.fits::<bool>(&Layout::strip(11)).unwrap_err(), build);
+    // So is one whose keys are satisfied.
+    let matrix = wide.clone().with_layout(PresetLayout::Matrix).with_pixels(PresetPixels::Any);
+    assert_eq!(matrix.fits::<RGB8>(&Layout::talk()), Ok(()));
+    assert!(matrix.fits::<RGB8>(&plain).is_ok());
+    assert_eq!(
+        matrix.fits::<RGB8>(&Layout::strip(25)).unwrap_err().to_string(),
+        "layout: wide is made for a matrix (\"layout\": \"matrix\"), and this output is a strip \
+         of 25 LEDs; choose a preset that fits it (Presets::fitting)"
+    );
+}
+
+#[test]
+fn what_a_preset_needs_reads_back_exactly_and_bad_values_are_refused() {
+    let program = Spec::from_json(r#"{"on": {"leds": "all"}}"#).unwrap();
+    let all_keys = Preset::new("all_keys", "Everything on", program.clone())
+        .with_layout(PresetLayout::Talk)
+        .with_min_leds(25)
+        .with_pixels(PresetPixels::Any);
+    let json = all_keys.to_json();
+    assert!(json.contains(r#""layout": "talk""#), "{json}");
+    assert!(json.contains(r#""min_leds": 25"#), "{json}");
+    assert!(json.contains(r#""pixels": "any""#), "{json}");
+    assert_eq!(Preset::from_json("all_keys", &json).unwrap(), all_keys);
+    // Keys left out stay out when written back.
+    let none = Preset::new("none", "Everything on", program).with_min_leds(0);
+    assert_eq!(none.min_leds(), None);
+    let json = none.to_json();
+    for key in ["layout", "min_leds", "pixels"] {
+        assert!(!json.contains(key), "{json}");
+    }
+    assert_eq!(Preset::from_json("none", &json).unwrap(), none);
+
+    let read = |extra: &str| {
+        let text = format!(r#"{{"description": "x", {extra}, "program": {{"wait": "1s"}}}}"#);
+        Preset::from_json("bad", &text).unwrap_err().to_string()
+    };
+    assert_eq!(
+        read(r#""layout": "ring""#),
+        "layout: unknown variant `ring`, expected `talk` or `matrix` (line 1, column 37)"
+    );
+    assert_eq!(
+        read(r#""pixels": "rgb""#),
+        "pixels: unknown variant `rgb`, expected `any` or `color` (line 1, column 36)"
+    );
+    assert_eq!(
+        read(r#""min_leds": 0"#),
+        "min_leds: 0 LEDs asks nothing; write 1 or more, or leave min_leds out (line 1, column 34)"
+    );
+    assert!(read(r#""min_leds": -3"#).starts_with("min_leds: invalid value: integer `-3`"));
+    assert_eq!(
+        read(r#""fits": "strip""#),
+        "fits: unknown field `fits`, expected one of `description`, `layout`, `min_leds`, \
+         `pixels`, `program` (line 1, column 27)"
+    );
 }

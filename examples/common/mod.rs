@@ -17,6 +17,9 @@
 //!   the default when `/dev/gpiochip0` exists and the feature is on).
 //! - `--rppal`: the same pins through rppal (feature `rppal`).
 //!
+//! The strip examples (`dotstar`, `strip_effects`) share [`StripOptions`] and
+//! [`play_strip`]: the simulator, or APA102 LEDs on spidev.
+//!
 //! Errors end an example with the whole chain on standard error ([`report`]): an
 //! `error: ...` line, then one `caused by: ...` line per cause. Output goes through
 //! [`print`], so a closed standard output (`| head`) is such an error, not a panic.
@@ -401,4 +404,165 @@ pub fn stop_on_ctrl_c<P: Pixel>(handle: &blinken::PlayerHandle<P>) -> Result<(),
         let _ = handle.stop();
     })?;
     Ok(())
+}
+
+/// The options of the examples for an APA102 strip, which take a value.
+pub const STRIP_FLAGS: [&str; 7] =
+    ["--spi", "--pixel-order", "--brightness", "--hz", "--leds", "--gamma", "--max-ma"];
+
+/// Where and how a strip example plays: the seeds' 11 DotStar LEDs by default.
+///
+/// - `--spi PATH`: APA102 LEDs on that spidev device (feature `spidev`); without it,
+///   the terminal simulator.
+/// - `--pixel-order RGB|RBG|GRB|GBR|BRG|BGR` (default BGR), `--brightness 0..1`
+///   (default 1; the simulator shows it too), `--hz CLOCK` (default 4 MHz),
+///   `--leds N` (default 11).
+/// - `--gamma EXPONENT` (e.g. 2.8; default none) and `--max-ma MILLIAMPS` (the
+///   supply's budget: every frame is scaled to stay within it; default none) wrap the
+///   strip or the simulator in the output adapters `Gamma` and `PowerLimit`.
+pub struct StripOptions {
+    pub spi: Option<String>,
+    pub gamma: f64,
+    pub max_ma: u32,
+    pub encoder: blinken::output::apa102::Apa102,
+    pub hz: u32,
+    pub leds: usize,
+}
+
+impl StripOptions {
+    /// Takes the strip options out of `args.extra`, leaving the example's own.
+    pub fn take(args: &mut Args) -> Result<StripOptions, String> {
+        use blinken::output::apa102::{Apa102, PixelOrder};
+        let mut options = StripOptions {
+            spi: None,
+            gamma: 1.0,
+            max_ma: u32::MAX,
+            encoder: Apa102::new(),
+            hz: 4_000_000,
+            leds: 11,
+        };
+        let (mine, rest) = std::mem::take(&mut args.extra)
+            .into_iter()
+            .partition::<Vec<_>, _>(|(flag, _)| STRIP_FLAGS.contains(&flag.as_str()));
+        args.extra = rest;
+        for (flag, value) in mine {
+            let value = value.ok_or_else(|| format!("{flag} needs a value"))?;
+            match flag.as_str() {
+                "--spi" => options.spi = Some(value),
+                "--pixel-order" => {
+                    let order: PixelOrder =
+                        value.parse().map_err(|e| format!("--pixel-order: {e}"))?;
+                    options.encoder = options.encoder.order(order);
+                }
+                "--brightness" => {
+                    let b: f64 = value.parse().map_err(|_| {
+                        format!("--brightness {value}: expected a number from 0 to 1")
+                    })?;
+                    options.encoder.set_brightness(b).map_err(|e| format!("--brightness: {e}"))?;
+                }
+                "--gamma" => {
+                    options.gamma =
+                        value.parse().ok().filter(|g: &f64| g.is_finite() && *g > 0.0).ok_or_else(
+                            || format!("--gamma {value}: expected an exponent, e.g. 2.8"),
+                        )?;
+                }
+                "--max-ma" => {
+                    options.max_ma = value
+                        .parse()
+                        .map_err(|_| format!("--max-ma {value}: expected milliamps, e.g. 2000"))?;
+                }
+                "--hz" => {
+                    options.hz = value.parse().map_err(|_| {
+                        format!("--hz {value}: expected a clock in Hz, e.g. 4000000")
+                    })?;
+                }
+                "--leds" => {
+                    options.leds =
+                        value.parse().ok().filter(|&n: &usize| n > 0).ok_or_else(|| {
+                            format!("--leds {value}: expected a number of LEDs, at least 1")
+                        })?;
+                }
+                other => unreachable!("{other} is one of STRIP_FLAGS"),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// Parses the command line of a strip example: the common options, the strip options
+/// and the example's own (`own` take a value); refuses the 5×5 board's outputs and
+/// unknown options. `Err` is the exit code after the message.
+pub fn strip_args(name: &str, own: &[&str], usage: &str) -> Result<(Args, StripOptions), ExitCode> {
+    let takes_value: Vec<&str> = STRIP_FLAGS.iter().chain(own).copied().collect();
+    let mut args = match Args::parse(&takes_value) {
+        Ok(args) if args.target.is_none() => args,
+        Ok(_) => {
+            let message = "--terminal, --chip and --rppal are for the 5x5 board; use --spi PATH";
+            return Err(usage_with(name, message, usage));
+        }
+        Err(message) => return Err(usage_with(name, &message, usage)),
+    };
+    let strip =
+        StripOptions::take(&mut args).map_err(|message| usage_with(name, &message, usage))?;
+    let unknown = args.extra.iter().find(|(flag, _)| !own.contains(&flag.as_str()));
+    if let Some((flag, _)) = unknown {
+        return Err(usage_with(name, &format!("unknown option {flag}"), usage));
+    }
+    Ok((args, strip))
+}
+
+/// `output` with gamma correction, then the power limit next to it (the identity
+/// table and an unlimited budget unless asked for).
+fn adapted<O>(
+    output: O,
+    gamma: f64,
+    max_ma: u32,
+) -> blinken::output::adapter::Gamma<blinken::output::adapter::PowerLimit<O>>
+where
+    O: Output<Pixel = RGB8>,
+{
+    use blinken::output::adapter::{Gamma, PowerLimit};
+    Gamma::new(PowerLimit::new(output, max_ma), gamma)
+}
+
+/// Records `program` (`--record`, `--svg`, `--png`), or plays it on the strip
+/// (`--spi`) or in the terminal simulator until it ends, `--for` passes or Ctrl-C.
+pub fn play_strip(
+    name: &str,
+    strip: &StripOptions,
+    program: impl Animation<RGB8> + Send + 'static,
+    args: &Args,
+) -> Result<(), Box<dyn Error>> {
+    if record_and_draw(&program, strip.leds, args)? {
+        return Ok(());
+    }
+    let (gamma, max_ma) = (strip.gamma, strip.max_ma);
+    match &strip.spi {
+        None => {
+            eprintln!(
+                "{name}: playing {} LEDs in the terminal simulator (Ctrl-C to stop)",
+                strip.leds
+            );
+            hint_if_not_a_terminal(name);
+            // Dimmed as the strip's encoder dims it, so the simulator shows what the
+            // strip would.
+            let terminal = Terminal::new(1, strip.leds)
+                .with_pixel_type::<RGB8>()
+                .brightness(strip.encoder.get_brightness());
+            play(adapted(terminal, gamma, max_ma), program, args.play_for)
+        }
+        #[cfg(feature = "spidev")]
+        Some(path) => {
+            use blinken::output::apa102::{Apa102Spi, open_spidev_bus};
+            eprintln!(
+                "{name}: playing {} LEDs on {path} at {} Hz (Ctrl-C to stop)",
+                strip.leds, strip.hz
+            );
+            let bus = open_spidev_bus(path, strip.hz)?;
+            let output = Apa102Spi::<_, RGB8>::with_config(bus, strip.leds, strip.encoder.clone())?;
+            play(adapted(output, gamma, max_ma), program, args.play_for)
+        }
+        #[cfg(not(feature = "spidev"))]
+        Some(path) => Err(format!("--spi {path} needs a build with `--features spidev`").into()),
+    }
 }

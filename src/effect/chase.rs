@@ -82,7 +82,7 @@ impl<P: Color> Animation<P> for Chase<P> {
         let n = self.leds.len();
         steps(cx, &self.leds, start, self.speed, |k| {
             let offset = self.bars.offset(n, k);
-            let pixels = (0..n).map(|p| match self.bars.bar(offset, p) {
+            let pixels = self.bars.along(offset, n).map(|bar| match bar {
                 Some(_) => self.color,
                 None => P::OFF,
             });
@@ -142,9 +142,35 @@ impl Bars {
         (self.size + self.spacing) as i128
     }
 
+    /// Which bar lights each of the LEDs `0..n` at `offset` (counted from 0 as
+    /// CircuitPython's `bar_no`), or `None` for a space: the LEDs before `offset` are
+    /// CircuitPython's lead-in (`offset − p` lit above `spacing`, bar 0), the others
+    /// counted along from it (no 128-bit division per LED; tested against the
+    /// definition).
+    pub(crate) fn along(&self, offset: i128, n: usize) -> impl Iterator<Item = Option<u64>> {
+        let (size, spacing, width) = (self.size as i128, self.spacing as i128, self.width());
+        // From LED `offset.max(0)` on: `within` is `j % width`, `bar` is `first + j / width`.
+        let (mut within, mut bar) = (0, u64::from(offset > 0 && spacing > 0));
+        (0..n).map(move |p| {
+            let p = p as i128;
+            if p < offset {
+                return (offset - p > spacing).then_some(0);
+            }
+            let lit = (within < size).then_some(bar);
+            within += 1;
+            if within == width {
+                within = 0;
+                bar += 1;
+            }
+            lit
+        })
+    }
+
     /// Which bar lights LED `p` (counted from 0 as CircuitPython's `bar_no`) at
-    /// `offset`, or `None` for a space.
-    pub(crate) fn bar(&self, offset: i128, p: usize) -> Option<u64> {
+    /// `offset`, or `None` for a space: the definition [`Bars::along`] is tested
+    /// against.
+    #[cfg(test)]
+    fn bar(&self, offset: i128, p: usize) -> Option<u64> {
         let p = p as i128;
         let spacing = self.spacing as i128;
         if p < offset {
@@ -154,5 +180,29 @@ impl Bars {
         let j = p - offset.max(0);
         let first = u64::from(offset > 0 && spacing > 0);
         (j % self.width() < self.size as i128).then(|| first + (j / self.width()) as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_counted_along_are_the_bars_divided() {
+        for size in 1..6 {
+            for spacing in 0..6 {
+                for reverse in [false, true] {
+                    let bars = Bars { size, spacing, reverse };
+                    for n in [1, 2, 5, 11, 30] {
+                        for k in 0..40 {
+                            let offset = bars.offset(n, k);
+                            let along: Vec<_> = bars.along(offset, n).collect();
+                            let divided: Vec<_> = (0..n).map(|p| bars.bar(offset, p)).collect();
+                            assert_eq!(along, divided, "{bars:?} n {n} step {k}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -82,7 +82,9 @@ impl<P: Color> Animation<P> for Rainbow<P> {
         let n = self.leds.len();
         steps(cx, &self.leds, start, self.speed, |k| {
             let offset = self.wheel.offset(crate::time::mul(self.speed, k), colors.len());
-            cx.set_all(&self.leds, (0..n).map(|i| colors[(offset + i) % colors.len()]));
+            // LED i shows colors[(offset + i) % len]: the wheel from `offset` on, round
+            // and round (no division per LED).
+            cx.set_all(&self.leds, Wheel::turned(&colors, offset).take(n));
         })
         .await
     }
@@ -125,6 +127,13 @@ impl Wheel {
     /// The wheel's positions `0, step, ... < 256`.
     pub(crate) fn colors<P: Color>(&self) -> Vec<P> {
         (0..=255u8).step_by(usize::from(self.step)).map(P::wheel).collect()
+    }
+
+    /// The positions `colors[start % len]`, `colors[(start + 1) % len]`, ..., without
+    /// end.
+    pub(crate) fn turned<P: Copy>(colors: &[P], start: usize) -> impl Iterator<Item = P> + '_ {
+        let start = start % colors.len();
+        colors[start..].iter().chain(colors.iter().cycle()).copied()
     }
 
     /// CircuitPython's `wheel_index` at `elapsed`: `int((pos / period) * len)`.

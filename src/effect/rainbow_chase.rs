@@ -95,8 +95,17 @@ impl<P: Color> Animation<P> for RainbowChase<P> {
         steps(cx, &self.leds, start, self.speed, |k| {
             let offset = self.bars.offset(n, k);
             let index = self.bars.direction() * i128::from(k / n as u64);
-            let pixels = (0..n).map(|p| match self.bars.bar(offset, p) {
-                Some(bar) => colors[(index - i128::from(bar)).rem_euclid(len) as usize],
+            // One colour per bar: the 128-bit remainder once per bar, not per LED.
+            let mut last: Option<(u64, P)> = None;
+            let pixels = self.bars.along(offset, n).map(|bar| match bar {
+                Some(bar) => match last {
+                    Some((b, color)) if b == bar => color,
+                    _ => {
+                        let color = colors[(index - i128::from(bar)).rem_euclid(len) as usize];
+                        last = Some((bar, color));
+                        color
+                    }
+                },
                 None => P::OFF,
             });
             cx.set_all(&self.leds, pixels);

@@ -114,7 +114,7 @@ impl<P: Color> Animation<P> for RainbowSparkle<P> {
         steps(cx, &self.leds, start, self.speed, |k| {
             let offset = self.wheel.offset(mul(self.speed, k), bright.len());
             let at = |p: usize| (offset + p) % bright.len();
-            cx.set_all(&self.leds, (0..n).map(|p| dim[at(p)]));
+            cx.set_all(&self.leds, Wheel::turned(&dim, offset).take(n));
             let mut random = SplitMix64::for_step(self.seed, k);
             for _ in 0..sparkles {
                 let p = random.below(n);

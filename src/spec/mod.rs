@@ -75,6 +75,27 @@
 //! durations become `"1500ms"`, colours `"#rrggbb"`, and reading that again gives an
 //! equal spec.
 //!
+//! # Presets
+//!
+//! A preset file (`NAME.json` or `NAME.msgpack`, read by [`Preset`] and
+//! [`Presets::load_dir`]) is a program with a one-line description and, optionally,
+//! what it needs of an output: `"layout"` (`"talk"` for the talk's 5×5 board,
+//! `"matrix"` for any matrix), `"min_leds"` (at least that many LEDs) and `"pixels"`
+//! (`"color"` for colour pixels, `"any"`):
+//!
+//! ```json
+//! {"description": "A purple comet with a 4-LED tail bouncing from end to end at 50 ms a step",
+//!  "min_leds": 4, "pixels": "color",
+//!  "program": {"comet": {"leds": "all", "speed": "50ms", "color": "purple", "tail_length": 4, "bounce": true}}}
+//! ```
+//!
+//! [`Preset::fits`] checks those keys against an output (its pixel type and
+//! [`Layout`]) and then builds the program there; [`Presets::fitting`] lists the
+//! presets that fit, which is what a server offers. The built-in talk demos say
+//! `"layout": "talk"`, the built-in effects `"pixels": "color"` and the fewest LEDs
+//! their tails, bars and sparkles need. Files without these keys still load, and ask
+//! nothing beyond building.
+//!
 //! # Errors
 //!
 //! Every error names the place and what to write instead, with the line and column for
@@ -142,7 +163,7 @@ pub use error::{Format, Position, SpecError};
 pub use layout::Layout;
 pub use leds::{LedItem, LedsSpec};
 pub use pixelbuf::{PixelBufAnimation, PixelBufFrame, PixelBufPixel};
-pub use preset::{Preset, PresetError, Presets};
+pub use preset::{Preset, PresetError, PresetLayout, PresetPixels, Presets};
 pub use read::Limits;
 pub use types::{
     BlinkSpec, FillSpec, FrameSpec, KeyframesSpec, OffSpec, OnSpec, Plays, RepeatSpec, Spec,

@@ -6,15 +6,60 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::read::{json, msgpack};
-use super::{Limits, Spec, SpecError};
+use super::{Color, Layout, Limits, Spec, SpecError, SpecPixel};
+use crate::{Matrix, RGB8};
 
-/// A named program with a one-line description.
+/// A named program with a one-line description, and what it needs of an output.
 ///
 /// A preset file (`NAME.json` or `NAME.msgpack`) holds the description and the program:
 ///
 /// ```json
 /// {"description": "The talk's any-on-demo: every LED on for half a second",
+///  "layout": "talk",
 ///  "program": {"any": [{"on": {"leds": "all"}}, {"wait": "500ms"}]}}
+/// ```
+///
+/// Three optional keys say what the preset is made for, so that a list can offer only
+/// the presets that fit an output ([`Preset::fits`], [`Presets::fitting`]):
+///
+/// | key | value | fits |
+/// |---|---|---|
+/// | `"layout"` | `"talk"` | the talk's 5×5 board ([`Layout::talk`]) |
+/// | | `"matrix"` | any matrix ([`Layout::matrix`]) |
+/// | `"min_leds"` | a number, at least 1 | an output of at least that many LEDs |
+/// | `"pixels"` | `"color"` | colour pixels ([`RGB8`](crate::RGB8), [`Dot`](crate::Dot)), not on/off LEDs |
+/// | | `"any"` | any pixels |
+///
+/// Left out, a key asks nothing. Whatever they say, the program must also build for
+/// the output. Other keys are refused; written back ([`Preset::to_json`]) the keys
+/// given are kept, and only those.
+///
+/// # Examples
+///
+/// ```
+/// use blinken::prelude::*;
+/// use blinken::spec::{Layout, Preset, PresetLayout, PresetPixels};
+///
+/// let text = r#"{"description": "A red comet", "pixels": "color", "min_leds": 4,
+///                "program": {"comet": {"leds": "all", "speed": "50ms", "color": "red",
+///                                      "tail_length": 4}}}"#;
+/// let preset = Preset::from_json("red_comet", text).unwrap();
+/// assert_eq!(preset.pixels(), Some(PresetPixels::Color));
+/// assert_eq!(preset.min_leds(), Some(4));
+/// assert_eq!(preset.layout(), None);
+/// assert_eq!(Preset::from_json("red_comet", &preset.to_json()).unwrap(), preset);
+///
+/// assert!(preset.fits::<RGB8>(&Layout::strip(11)).is_ok());
+/// assert_eq!(
+///     preset.fits::<RGB8>(&Layout::strip(3)).unwrap_err().to_string(),
+///     "min_leds: red_comet needs at least 4 LEDs, and this output has 3; \
+///      choose a preset that fits it (Presets::fitting)"
+/// );
+/// assert_eq!(
+///     preset.fits::<bool>(&Layout::talk()).unwrap_err().to_string(),
+///     "pixels: red_comet needs colour pixels (\"pixels\": \"color\"), and this output \
+///      has plain on/off LEDs; play it on an RGB8 or Dot output"
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preset {
@@ -27,7 +72,56 @@ pub struct Preset {
 #[serde(deny_unknown_fields)]
 struct PresetFile {
     description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    layout: Option<PresetLayout>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "at_least_one")]
+    min_leds: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pixels: Option<PresetPixels>,
     program: Spec,
+}
+
+/// `min_leds`: a number of LEDs, at least 1.
+fn at_least_one<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    match usize::deserialize(d)? {
+        0 => Err(serde::de::Error::custom(
+            "0 LEDs asks nothing; write 1 or more, or leave min_leds out",
+        )),
+        n => Ok(Some(n)),
+    }
+}
+
+/// The layout a preset is made for: its `"layout"` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PresetLayout {
+    /// `"talk"`: the talk's 5×5 board, [`Layout::talk`] (its rows, rings, art and GPIO
+    /// lines).
+    Talk,
+    /// `"matrix"`: any matrix ([`Layout::matrix`]): rows, columns, text art.
+    Matrix,
+}
+
+/// The pixels a preset needs: its `"pixels"` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PresetPixels {
+    /// `"any"`: plain on/off LEDs or colour.
+    Any,
+    /// `"color"`: colour pixels ([`RGB8`](crate::RGB8), [`Dot`](crate::Dot)), as the
+    /// effects need.
+    Color,
+}
+
+/// What `layout` is, in words: `a strip of 11 LEDs`, `a 5×5 matrix`.
+fn describe(layout: &Layout) -> String {
+    match layout.as_matrix() {
+        Some(m) if *m == Matrix::talk() => "the talk's 5×5 board".to_owned(),
+        Some(m) => format!("a {}×{} matrix without the talk's wiring", m.rows(), m.cols()),
+        None => format!("a strip of {} LEDs", layout.len()),
+    }
 }
 
 /// The built-in presets, as the files in the repository's `presets/` directory: the
@@ -83,10 +177,101 @@ impl Preset {
         Ok(Preset { name: name.to_owned(), file })
     }
 
-    /// A preset of `program`, in code.
+    /// A preset of `program`, in code, that asks nothing of the output (add that with
+    /// [`Preset::with_layout`], [`Preset::with_min_leds`], [`Preset::with_pixels`]).
     pub fn new(name: &str, description: &str, program: Spec) -> Preset {
-        let file = PresetFile { description: description.to_owned(), program };
+        let file = PresetFile {
+            description: description.to_owned(),
+            layout: None,
+            min_leds: None,
+            pixels: None,
+            program,
+        };
         Preset { name: name.to_owned(), file }
+    }
+
+    /// Made for `layout` (the file's `"layout"` key).
+    #[must_use]
+    pub fn with_layout(mut self, layout: PresetLayout) -> Preset {
+        self.file.layout = Some(layout);
+        self
+    }
+
+    /// Needs at least `leds` LEDs (the file's `"min_leds"` key); 0 asks nothing and
+    /// leaves the key out.
+    #[must_use]
+    pub fn with_min_leds(mut self, leds: usize) -> Preset {
+        self.file.min_leds = (leds > 0).then_some(leds);
+        self
+    }
+
+    /// Needs `pixels` (the file's `"pixels"` key).
+    #[must_use]
+    pub fn with_pixels(mut self, pixels: PresetPixels) -> Preset {
+        self.file.pixels = Some(pixels);
+        self
+    }
+
+    /// The layout it is made for, if it says.
+    pub fn layout(&self) -> Option<PresetLayout> {
+        self.file.layout
+    }
+
+    /// The fewest LEDs it needs, if it says.
+    pub fn min_leds(&self) -> Option<usize> {
+        self.file.min_leds
+    }
+
+    /// The pixels it needs, if it says.
+    pub fn pixels(&self) -> Option<PresetPixels> {
+        self.file.pixels
+    }
+
+    /// Whether it plays on an output of `P` pixels laid out as `layout`: what its keys
+    /// ask (layout, LEDs, pixels), then whether its program builds there
+    /// ([`Spec::build`], which also validates it).
+    ///
+    /// # Errors
+    ///
+    /// [`SpecError::Build`] at `layout`, `min_leds` or `pixels` naming the preset, what
+    /// it needs and what the output is; otherwise the error of [`Spec::build`].
+    pub fn fits<P: SpecPixel>(&self, layout: &Layout) -> Result<(), SpecError> {
+        let name = &self.name;
+        let choose = "choose a preset that fits it (Presets::fitting)";
+        let colour = P::from_color(Color::Rgb(RGB8::new(255, 0, 0))).is_ok();
+        if self.file.pixels == Some(PresetPixels::Color) && !colour {
+            return Err(SpecError::build(
+                "pixels",
+                format!(
+                    "{name} needs colour pixels (\"pixels\": \"color\"), and this output has \
+                     plain on/off LEDs; play it on an RGB8 or Dot output"
+                ),
+            ));
+        }
+        let made_for = match self.file.layout {
+            Some(PresetLayout::Talk) if layout.as_matrix() != Some(&Matrix::talk()) => {
+                Some("the talk's 5×5 board (\"layout\": \"talk\")")
+            }
+            Some(PresetLayout::Matrix) if layout.as_matrix().is_none() => {
+                Some("a matrix (\"layout\": \"matrix\")")
+            }
+            _ => None,
+        };
+        if let Some(made_for) = made_for {
+            let is = describe(layout);
+            return Err(SpecError::build(
+                "layout",
+                format!("{name} is made for {made_for}, and this output is {is}; {choose}"),
+            ));
+        }
+        if let Some(min) = self.file.min_leds.filter(|&min| min > layout.len()) {
+            let has = layout.len();
+            return Err(SpecError::build(
+                "min_leds",
+                format!("{name} needs at least {min} LEDs, and this output has {has}; {choose}"),
+            ));
+        }
+        self.file.program.build::<P>(layout).map(drop)
     }
 
     /// The name: `"smiley"`.
@@ -257,6 +442,28 @@ impl Presets {
             self.insert(preset);
         }
         Ok(())
+    }
+
+    /// The presets that play on an output of `P` pixels laid out as `layout`
+    /// ([`Preset::fits`]), in order: what a server offers for its output.
+    ///
+    /// ```
+    /// use blinken::prelude::*;
+    /// use blinken::spec::{Layout, Presets};
+    ///
+    /// let presets = Presets::builtin();
+    /// let names = |p: Presets| p.iter().map(|p| p.name().to_owned()).collect::<Vec<_>>();
+    /// // On the talk's board of plain LEDs: its six demos.
+    /// assert_eq!(names(presets.fitting::<bool>(&Layout::talk())), names(Presets::talk_demos()));
+    /// // On the seeds' DotStar strip: the twelve effects.
+    /// assert_eq!(names(presets.fitting::<Dot>(&Layout::strip(11))), names(Presets::effects()));
+    /// // On a colour matrix wired as the talk's board: all of them.
+    /// assert_eq!(presets.fitting::<RGB8>(&Layout::talk()).len(), 18);
+    /// ```
+    #[must_use]
+    pub fn fitting<P: SpecPixel>(&self, layout: &Layout) -> Presets {
+        let list = self.list.iter().filter(|p| p.fits::<P>(layout).is_ok()).cloned().collect();
+        Presets { list }
     }
 
     /// The preset named `name`.

@@ -96,6 +96,41 @@ pub struct Apa102 {
     end_frame: EndFrame,
     max_transfer: usize,
     buf: Vec<u8>,
+    /// The global brightness applied to every byte and level, for the brightness it
+    /// was computed for: a table lookup per byte instead of floating point. Boxed, so
+    /// that the encoder (and errors that carry an output) stay small.
+    tables: Box<Tables>,
+}
+
+/// [`scale`] of every colour byte and [`hardware_level`] of every 5-bit level at one
+/// global brightness.
+#[derive(Clone)]
+struct Tables {
+    /// The bits of the global brightness the tables are for.
+    brightness: u64,
+    bytes: [u8; 256],
+    levels: [u8; 32],
+}
+
+impl Tables {
+    fn new(global: f64) -> Tables {
+        let mut tables = Tables { brightness: global.to_bits(), bytes: [0; 256], levels: [0; 32] };
+        for (c, scaled) in tables.bytes.iter_mut().enumerate() {
+            *scaled = scale_byte(c as u8, global);
+        }
+        for (level, scaled) in tables.levels.iter_mut().enumerate() {
+            *scaled = hardware_level(level as u8, global);
+        }
+        tables
+    }
+
+    /// The tables for `global`, computed again only when it changed.
+    fn at(&mut self, global: f64) -> &Tables {
+        if self.brightness != global.to_bits() {
+            *self = Tables::new(global);
+        }
+        self
+    }
 }
 
 impl Apa102 {
@@ -109,6 +144,7 @@ impl Apa102 {
             end_frame: EndFrame::Apa102,
             max_transfer: DEFAULT_MAX_TRANSFER,
             buf: Vec::new(),
+            tables: Box::new(Tables::new(1.0)),
         }
     }
 
@@ -225,29 +261,36 @@ impl Apa102 {
     ) -> Result<&[u8], Apa102Error> {
         self.buf.clear();
         self.check()?;
-        let (order, mode, global) = (self.order, self.mode, self.brightness);
-        self.buf.reserve(self.frame_len(pixels.size_hint().0));
-        self.buf.extend_from_slice(&[0; 4]);
+        let (order, mode, end_frame) = (self.order, self.mode, self.end_frame);
+        let frame_len = self.frame_len(pixels.size_hint().0);
+        let Apa102 { buf, tables, brightness, .. } = self;
+        let tables = tables.at(*brightness);
+        buf.reserve(frame_len);
+        buf.extend_from_slice(&[0; 4]);
         let mut leds: usize = 0;
         for (index, pixel) in pixels.enumerate() {
             let level = pixel.brightness();
-            if level > 31 {
-                self.buf.clear();
+            let Some(&scaled_level) = tables.levels.get(usize::from(level)) else {
+                buf.clear();
                 return Err(Apa102Error::LedBrightness { index, value: level });
-            }
-            let (level, color) = match mode {
-                BrightnessMode::Scale => (level, scale(pixel.color(), global)),
-                BrightnessMode::Hardware => (hardware_level(level, global), pixel.color()),
             };
-            self.buf.push(0xE0 | level);
-            self.buf.extend_from_slice(&order.arrange(color));
+            let color = pixel.color();
+            let (level, color) = match mode {
+                BrightnessMode::Scale => {
+                    let scale = |c: u8| tables.bytes[usize::from(c)];
+                    (level, RGB8::new(scale(color.r), scale(color.g), scale(color.b)))
+                }
+                BrightnessMode::Hardware => (scaled_level, color),
+            };
+            let [a, b, c] = order.arrange(color);
+            buf.extend_from_slice(&[0xE0 | level, a, b, c]);
             leds += 1;
         }
-        if self.end_frame == EndFrame::Sk9822 {
-            self.buf.extend_from_slice(&[0; 4]);
+        if end_frame == EndFrame::Sk9822 {
+            buf.extend_from_slice(&[0; 4]);
         }
-        self.buf.resize(self.buf.len() + leds.div_ceil(16), 0);
-        Ok(&self.buf)
+        buf.resize(buf.len() + leds.div_ceil(16), 0);
+        Ok(buf)
     }
 
     /// The last encoded frame (empty before the first, or after a refused one).
@@ -285,10 +328,9 @@ fn check_brightness(value: f64) -> Result<(), Apa102Error> {
     if (0.0..=1.0).contains(&value) { Ok(()) } else { Err(Apa102Error::Brightness { value }) }
 }
 
-/// `int(c × global)` for each colour byte: truncation, as in the Python driver.
-fn scale(color: RGB8, global: f64) -> RGB8 {
-    let scale = |c: u8| (f64::from(c) * global) as u8;
-    RGB8::new(scale(color.r), scale(color.g), scale(color.b))
+/// `int(c × global)`: truncation, as in the Python driver.
+fn scale_byte(c: u8, global: f64) -> u8 {
+    (f64::from(c) * global) as u8
 }
 
 /// `round(level × global)`, at least 1 when both are non-zero.
@@ -315,5 +357,94 @@ impl fmt::Debug for Apa102 {
             .field("end_frame", &self.end_frame)
             .field("max_transfer", &self.max_transfer)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::apa102::Dot;
+
+    /// The bytes of one frame, computed with floating point for every byte as the
+    /// module docs define them.
+    fn reference(pixels: &[Dot], global: f64, mode: BrightnessMode) -> Vec<u8> {
+        let mut out = vec![0; 4];
+        for p in pixels {
+            let (level, c) = match mode {
+                BrightnessMode::Scale => {
+                    let s = |c: u8| (f64::from(c) * global) as u8;
+                    (p.brightness, RGB8::new(s(p.color.r), s(p.color.g), s(p.color.b)))
+                }
+                BrightnessMode::Hardware => {
+                    let level = match p.brightness == 0 || global <= 0.0 {
+                        true => 0,
+                        false => ((f64::from(p.brightness) * global).round() as u8).max(1),
+                    };
+                    (level, p.color)
+                }
+            };
+            out.extend_from_slice(&[0xE0 | level, c.b, c.g, c.r]);
+        }
+        out.resize(out.len() + pixels.len().div_ceil(16), 0);
+        out
+    }
+
+    #[test]
+    fn the_tables_give_the_bytes_of_the_formulas_at_every_brightness() {
+        let pixels: Vec<Dot> =
+            (0..=255u8).map(|c| Dot::new(RGB8::new(c, 255 - c, c / 3), c % 32)).collect();
+        let mut encoder = Apa102::new();
+        for global in [0.0, 0.001, 0.1, 0.25, 1.0 / 3.0, 0.5, 0.77, 0.999, 1.0] {
+            for mode in [BrightnessMode::Scale, BrightnessMode::Hardware] {
+                encoder = encoder.brightness(global).brightness_mode(mode);
+                let bytes = encoder.encode(&pixels).unwrap().to_vec();
+                assert_eq!(bytes, reference(&pixels, global, mode), "{global} {mode:?}");
+            }
+        }
+        // Changing the brightness between frames takes effect at once.
+        encoder = encoder.brightness_mode(BrightnessMode::Scale);
+        encoder.set_brightness(0.5).unwrap();
+        assert_eq!(
+            encoder.encode(&pixels).unwrap(),
+            reference(&pixels, 0.5, BrightnessMode::Scale)
+        );
+    }
+
+    #[test]
+    fn iterators_that_promise_fewer_or_more_pixels_than_they_give_encode_the_same() {
+        let pixels: Vec<RGB8> = (0..40u8).map(|i| RGB8::new(i, 2 * i, 3 * i)).collect();
+        let mut encoder = Apa102::new().brightness(0.6);
+        let expected = encoder.encode(&pixels).unwrap().to_vec();
+        // `filter` promises none; the rest are appended.
+        let got = encoder.encode_iter(pixels.iter().copied().filter(|_| true)).unwrap();
+        assert_eq!(got, expected);
+
+        /// Promises 40 pixels and gives 3.
+        struct Liar(core::ops::Range<u8>);
+        impl Iterator for Liar {
+            type Item = RGB8;
+            fn next(&mut self) -> Option<RGB8> {
+                self.0.next().map(|i| RGB8::new(i, 2 * i, 3 * i))
+            }
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                (40, None)
+            }
+        }
+        let short = encoder.encode_iter(Liar(0..3)).unwrap().to_vec();
+        assert_eq!(short, encoder.encode(&pixels[..3]).unwrap());
+    }
+
+    #[test]
+    fn a_refused_pixel_leaves_the_buffer_empty_wherever_it_is() {
+        let mut pixels = vec![Dot::from(RGB8::new(1, 2, 3)); 30];
+        pixels[29] = Dot { color: RGB8::new(1, 2, 3), brightness: 40 };
+        let mut encoder = Apa102::new();
+        let err = encoder.encode(&pixels).unwrap_err();
+        assert_eq!(err, Apa102Error::LedBrightness { index: 29, value: 40 });
+        assert!(encoder.bytes().is_empty());
+        // Past the promised pixels too.
+        let err = encoder.encode_iter(pixels.iter().copied().filter(|_| true)).unwrap_err();
+        assert_eq!(err, Apa102Error::LedBrightness { index: 29, value: 40 });
+        assert!(encoder.bytes().is_empty());
     }
 }
