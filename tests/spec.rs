@@ -112,6 +112,73 @@ fn written_back_it_reads_as_the_same_program() {
     );
 }
 
+/// The layers as data: `overlay` plays on every output, `crossfade` on colour outputs,
+/// and both give exactly the frames of the same program written in Rust.
+#[test]
+fn layers_as_data_play_as_the_rust_programs() {
+    let talk = Layout::talk();
+    let text = r#"{"overlay": {"base": {"blink": {"leds": "row 0", "interval": "100ms", "times": 10}},
+                              "top": {"timeout": {"after": "450ms", "body": {"walk": {"leds": "col 2", "interval": "50ms"}}}}}}"#;
+    let spec = Spec::from_json(text).unwrap();
+    assert_eq!(Spec::from_msgpack(&spec.to_msgpack()).unwrap(), spec);
+    let built = spec.build::<bool>(&talk).unwrap();
+    let name = |n: &str| blinken::spec::LedsSpec::Name(n.into()).resolve(&talk).unwrap();
+    let rust = overlay(
+        blink(name("row 0"), ms(100)).times(10),
+        walk(name("col 2"), ms(50)).timeout(ms(450)),
+    );
+    let (end, text) = timeline(&built, secs(5));
+    assert_eq!((end, text.clone()), timeline(&rust, secs(5)));
+    assert!(matches!(end, RunEnd::Finished(at) if at == Instant::ZERO + secs(2)), "{end:?}");
+    assert!(text.lines().count() > 20, "{text}");
+
+    let text = r#"{"crossfade": {"from": {"fill": {"leds": "all", "color": "red"}},
+                                "to": {"sequence": [{"fill": {"leds": "all", "color": "blue"}}, {"wait": "1s"}]},
+                                "duration": "500ms", "step": "50ms", "curve": "ease_in_out"}}"#;
+    let spec = Spec::from_json(text).unwrap();
+    assert_eq!(Spec::from_json(&spec.to_json()).unwrap(), spec);
+    assert_eq!(Spec::from_msgpack(&spec.to_msgpack()).unwrap(), spec);
+    let (red, blue) = (RGB8::new(255, 0, 0), RGB8::new(0, 0, 255));
+    let rust = crossfade(fill(0..25, red), fill(0..25, blue).then(wait(secs(1))), ms(500))
+        .step(ms(50))
+        .curve(Curve::EaseInOut);
+    fn frames<A: Animation<RGB8> + ?Sized>(program: &A) -> (Instant, Vec<(Instant, Vec<RGB8>)>) {
+        let mut driver = Driver::new(Recorder::<RGB8>::with_len(25), VirtualClock::new());
+        let end = driver.run(program).unwrap();
+        let steps = driver.output().steps().iter().map(|s| (s.at, s.pixels.to_vec()));
+        (end, steps.collect())
+    }
+    let built = spec.build::<RGB8>(&talk).unwrap();
+    let (end, steps) = frames(&built);
+    assert_eq!((end, steps.clone()), frames(&rust));
+    assert_eq!(end, Instant::ZERO + secs(1));
+    assert_eq!(steps.len(), 11, "a blend every 50 ms from 0 to 500 ms");
+    assert_eq!(steps[5].1[0], RGB8::new(128, 0, 128), "half way at 250 ms");
+    assert!(spec.build::<blinken::Dot>(&talk).is_ok());
+
+    // Colour mixing on plain LEDs is refused by name, and the fade's step is validated.
+    let err = spec.build::<bool>(&talk).map(drop).unwrap_err();
+    assert_eq!(err.path().as_deref(), Some("crossfade.from.fill.color"), "{err}");
+    let plain = r#"{"sequence": [{"wait": "1s"}, {"crossfade": {"from": {"on": {"leds": 0}}, "to": {"on": {"leds": 1}}, "duration": "1s"}}]}"#;
+    let err = Spec::from_json(plain).unwrap().build::<bool>(&talk).map(drop).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "sequence[1].crossfade: crossfade mixes colours, and this output has plain on/off LEDs; \
+         use any or sequence to switch between programs, or build for a colour output (RGB8, Dot)"
+    );
+    let fast = r#"{"crossfade": {"from": {"on": {"leds": 0}}, "to": {"on": {"leds": 1}}, "duration": "1s", "step": "1ns"}}"#;
+    let err = Spec::from_json(fast).unwrap().build::<RGB8>(&talk).map(drop).unwrap_err();
+    assert!(matches!(err, SpecError::Validation(_)), "{err}");
+    assert!(err.to_string().starts_with("crossfade"), "{err}");
+    let err = json_err(
+        r#"{"crossfade": {"from": {"on": {"leds": 0}}, "to": {"on": {"leds": 1}}, "duration": "1s", "curve": "bounce"}}"#,
+    );
+    assert!(err.to_string().contains("bounce"), "{err}");
+    assert!(err.to_string().contains("ease_in_out"), "{err}");
+    let err = json_err(r#"{"overlay": {"base": {"on": {"leds": 0}}}}"#);
+    assert!(err.to_string().contains("top"), "{err}");
+}
+
 fn json_err(text: &str) -> SpecError {
     Spec::from_json(text).unwrap_err()
 }
@@ -320,8 +387,11 @@ fn hostile_sizes_are_refused() {
     );
 }
 
+/// The layers, as the mutation tests' third seed document.
+const LAYERS: &str = r#"{"crossfade": {"from": {"overlay": {"base": {"rainbow": {"leds": "all", "speed": "10ms"}}, "top": {"blink": {"leds": "row 2", "interval": "30ms", "times": 3, "color": "red"}}}}, "to": {"comet": {"leds": "all", "speed": "10ms", "color": "cyan"}}, "duration": "300ms", "step": "30ms", "curve": "linear"}}"#;
+
 fn documents() -> Vec<Vec<u8>> {
-    [ALL_DEMO, EVERYTHING, EFFECTS].iter().map(|t| t.as_bytes().to_vec()).collect()
+    [ALL_DEMO, EVERYTHING, EFFECTS, LAYERS].iter().map(|t| t.as_bytes().to_vec()).collect()
 }
 
 /// Reads and builds `bytes` as JSON and as MessagePack; only errors may come out, and
@@ -411,6 +481,7 @@ mod generated {
         RainbowChaseSpec, RainbowCometSpec, RainbowSparkleSpec, RainbowSpec, RepeatSpec, SolidSpec,
         SparkleSpec, TimeoutSpec, WalkSpec,
     };
+    use blinken::spec::{CrossfadeSpec, CurveSpec, OverlaySpec};
     use proptest::prelude::{Just, Strategy, prop_oneof};
     use proptest::strategy::BoxedStrategy;
 
@@ -690,10 +761,33 @@ mod generated {
                     times,
                     body: Box::new(body)
                 })),
-                (duration(), inner).prop_map(|(after, body)| Spec::Timeout(TimeoutSpec {
+                (duration(), inner.clone()).prop_map(|(after, body)| Spec::Timeout(TimeoutSpec {
                     after,
                     body: Box::new(body)
                 })),
+                (inner.clone(), inner.clone()).prop_map(|(base, top)| Spec::Overlay(OverlaySpec {
+                    base: Box::new(base),
+                    top: Box::new(top)
+                })),
+                (
+                    inner.clone(),
+                    inner,
+                    duration(),
+                    proptest::option::of(duration()),
+                    proptest::option::of(prop_oneof![
+                        Just(CurveSpec::Linear),
+                        Just(CurveSpec::EaseInOut)
+                    ])
+                )
+                    .prop_map(|(from, to, duration, step, curve)| Spec::Crossfade(
+                        CrossfadeSpec {
+                            from: Box::new(from),
+                            to: Box::new(to),
+                            duration,
+                            step,
+                            curve
+                        }
+                    )),
             ]
         })
     }

@@ -9,8 +9,9 @@ use crate::effect::{
 };
 use crate::output::apa102::Dot;
 use crate::{
-    Animation, BoxAnimation, Color as _, Keyframe, Leds, Pixel, RGB8, all, any, blink, cycle, fill,
-    forever, keyframes, off, on, repeat, sequence, timeout, wait, walk,
+    Animation, BoxAnimation, Color as _, Crossfade, Keyframe, Leds, Pixel, RGB8, all, any, blink,
+    crossfade, cycle, fill, forever, keyframes, off, on, overlay, repeat, sequence, timeout, wait,
+    walk,
 };
 
 /// A pixel type a spec can be built for: how a spec's [`Color`] becomes a pixel, and
@@ -43,6 +44,17 @@ pub trait SpecPixel: Pixel + Send + Sync {
         path: &str,
     ) -> Option<Result<BoxAnimation<Self>, SpecError>> {
         let _ = (spec, leds, path);
+        None
+    }
+
+    /// Boxes the crossfade `fade` of [`Spec::Crossfade`]; `None` (the default) for an
+    /// output without colour, which [`Spec::build`] refuses with a message.
+    ///
+    /// A colour pixel ([`crate::Color`]) implements it as `Some(fade.boxed())`.
+    fn crossfade(
+        fade: Crossfade<BoxAnimation<Self>, BoxAnimation<Self>>,
+    ) -> Option<BoxAnimation<Self>> {
+        let _ = fade;
         None
     }
 }
@@ -79,6 +91,12 @@ impl SpecPixel for RGB8 {
     ) -> Option<Result<BoxAnimation<RGB8>, SpecError>> {
         Some(build_effect(spec, leds, path))
     }
+
+    fn crossfade(
+        fade: Crossfade<BoxAnimation<RGB8>, BoxAnimation<RGB8>>,
+    ) -> Option<BoxAnimation<RGB8>> {
+        Some(fade.boxed())
+    }
 }
 
 impl SpecPixel for Dot {
@@ -93,6 +111,12 @@ impl SpecPixel for Dot {
 
     fn effect(spec: &Spec, leds: Leds, path: &str) -> Option<Result<BoxAnimation<Dot>, SpecError>> {
         Some(build_effect(spec, leds, path))
+    }
+
+    fn crossfade(
+        fade: Crossfade<BoxAnimation<Dot>, BoxAnimation<Dot>>,
+    ) -> Option<BoxAnimation<Dot>> {
+        Some(fade.boxed())
     }
 }
 
@@ -251,6 +275,34 @@ impl Builder<'_> {
             }
             Spec::Timeout(t) => {
                 timeout(t.after, self.node::<P>(&t.body, &join(path, "timeout.body"))?).boxed()
+            }
+            Spec::Overlay(o) => {
+                let p = join(path, "overlay");
+                let base = self.node::<P>(&o.base, &join(&p, "base"))?;
+                overlay(base, self.node::<P>(&o.top, &join(&p, "top"))?).boxed()
+            }
+            Spec::Crossfade(c) => {
+                let p = join(path, "crossfade");
+                let from = self.node::<P>(&c.from, &join(&p, "from"))?;
+                let to = self.node::<P>(&c.to, &join(&p, "to"))?;
+                let mut fade = crossfade(from, to, c.duration);
+                if let Some(step) = c.step {
+                    fade = fade.step(step);
+                }
+                if let Some(curve) = c.curve {
+                    fade = fade.curve(curve.into());
+                }
+                match P::crossfade(fade) {
+                    Some(program) => program,
+                    None => {
+                        return Err(SpecError::build(
+                            &p,
+                            "crossfade mixes colours, and this output has plain on/off LEDs; \
+                             use any or sequence to switch between programs, or build for a \
+                             colour output (RGB8, Dot)",
+                        ));
+                    }
+                }
             }
             Spec::Solid(_)
             | Spec::ColorCycle(_)

@@ -27,6 +27,8 @@
 //! | `{"forever": S}` | [`forever`](crate::forever) |
 //! | `{"repeat": {"times": N, "body": S}}` | [`repeat`](crate::repeat) |
 //! | `{"timeout": {"after": D, "body": S}}` | [`timeout`](crate::timeout) |
+//! | `{"overlay": {"base": S, "top": S}}` | [`overlay`](crate::overlay) |
+//! | `{"crossfade": {"from": S, "to": S, "duration": D, "step": D, "curve": "linear" or "ease_in_out"}}` | [`crossfade`](crate::crossfade), colour outputs only (`step` 20 ms, `curve` linear) |
 //!
 //! The effects ([`crate::effect`]) play on colour outputs ([`RGB8`](crate::RGB8),
 //! [`Dot`](crate::Dot)); on plain on/off LEDs, [`Spec::build`] refuses them by name.
@@ -166,6 +168,6 @@ pub use pixelbuf::{PixelBufAnimation, PixelBufFrame, PixelBufPixel};
 pub use preset::{Preset, PresetError, PresetLayout, PresetPixels, Presets};
 pub use read::Limits;
 pub use types::{
-    BlinkSpec, FillSpec, FrameSpec, KeyframesSpec, OffSpec, OnSpec, Plays, RepeatSpec, Spec,
-    TimeoutSpec, WalkSpec,
+    BlinkSpec, CrossfadeSpec, CurveSpec, FillSpec, FrameSpec, KeyframesSpec, OffSpec, OnSpec,
+    OverlaySpec, Plays, RepeatSpec, Spec, TimeoutSpec, WalkSpec,
 };

@@ -79,6 +79,12 @@ pub enum Spec {
     /// [`fade`](crate::fade):
     /// `{"fade": {"leds": "all", "from": "off", "to": "warm white", "duration": "2s"}}`.
     Fade(FadeSpec),
+    /// [`overlay`](crate::overlay): `top` drawn over `base`, which keeps its own
+    /// timeline: `{"overlay": {"base": {...}, "top": {...}}}`.
+    Overlay(OverlaySpec),
+    /// [`crossfade`](crate::crossfade) (colour outputs only):
+    /// `{"crossfade": {"from": {...}, "to": {...}, "duration": "2s"}}`.
+    Crossfade(CrossfadeSpec),
 }
 
 /// [`Spec::Blink`]: on for `interval`, off for `off` (default: `interval`), `times`
@@ -240,4 +246,55 @@ pub struct TimeoutSpec {
     pub after: Duration,
     /// What to cut.
     pub body: Box<Spec>,
+}
+
+/// [`Spec::Overlay`]: `top` drawn over `base`; `base` runs on its own timeline and shows
+/// again, untouched, where and when `top` lights nothing. Ends when `base` ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverlaySpec {
+    /// What plays underneath.
+    pub base: Box<Spec>,
+    /// What is drawn over it.
+    pub top: Box<Spec>,
+}
+
+/// [`Spec::Crossfade`]: `from` and `to` together, mixed from `from` to `to` over
+/// `duration`; then `to` alone. Colour outputs only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrossfadeSpec {
+    /// What fades out.
+    pub from: Box<Spec>,
+    /// What fades in (and plays on after the fade).
+    pub to: Box<Spec>,
+    /// How long the fade takes.
+    #[serde(with = "duration")]
+    pub duration: Duration,
+    /// The time between two blend steps (default: 20 ms).
+    #[serde(default, with = "duration::option", skip_serializing_if = "Option::is_none")]
+    pub step: Option<Duration>,
+    /// The curve of the mix (default: linear).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curve: Option<CurveSpec>,
+}
+
+/// The curve of a [`CrossfadeSpec`]: `"linear"` or `"ease_in_out"`
+/// ([`Curve`](crate::Curve)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CurveSpec {
+    /// [`Curve::Linear`](crate::Curve::Linear).
+    Linear,
+    /// [`Curve::EaseInOut`](crate::Curve::EaseInOut).
+    EaseInOut,
+}
+
+impl From<CurveSpec> for crate::Curve {
+    fn from(curve: CurveSpec) -> crate::Curve {
+        match curve {
+            CurveSpec::Linear => crate::Curve::Linear,
+            CurveSpec::EaseInOut => crate::Curve::EaseInOut,
+        }
+    }
 }
