@@ -3,7 +3,8 @@
 //! 3.13, over TCP and a Unix socket; the seed's manager flow with a pickled keyframe
 //! `Animation` dataclass, a dict request, a JSON request, a wrong key
 //! (`AuthenticationError`), a client that vanishes mid-message, and a subscriber that
-//! never reads.
+//! never reads; and a client that plays, swaps, overlays and stops programs on an APA102
+//! strip (checked byte by byte on the SPI bus).
 //!
 //! They need the interpreters, so they are ignored (reported as skipped) by a plain
 //! `cargo test`; CI runs them with `--include-ignored`, where a missing interpreter is a
@@ -174,4 +175,184 @@ fn python_3_13_sha256_handshake_over_a_unix_socket() {
 #[ignore = "needs python3.11 and python3.12 or newer on PATH (pyenv): run with --include-ignored"]
 fn python_3_11_over_a_unix_socket() {
     check("3.11", true);
+}
+
+// ---- A strip: the seed's manager flow, a swap, an overlay and a stop, on APA102 bytes.
+
+/// A Python client as the seeds write theirs drives a server whose player plays on an
+/// 11-LED APA102 strip (the seeds' DotStars) over an SPI bus that records every byte.
+/// Each step waits for its `started` event on a second connection, so every program is
+/// on the wire before the next request; the bytes are then decoded and checked in order.
+const STRIP_SCRIPT: &str = r#"
+import json, sys
+from dataclasses import dataclass
+from multiprocessing.connection import Client
+
+@dataclass
+class Pixel:
+    brightness: float
+    red: int
+    green: int
+    blue: int
+
+@dataclass
+class Frame:
+    display_ms: int
+    pixels: list
+
+@dataclass
+class Animation:
+    frames: list
+    loop_infinitely: bool
+    pause_between_play_ms: int
+    max_plays: int = None
+
+address = sys.argv[1]
+address = ('localhost', int(address)) if address.isdigit() else address
+key = sys.argv[2].encode()
+out = {}
+events = Client(address, authkey=key)
+events.send('subscribe')
+out['subscribe'] = events.recv()
+
+seen = []
+def wait_for(kind, id):
+    # Bounded: a missing event fails the test instead of hanging it.
+    while events.poll(20):
+        event = events.recv()
+        seen.append(event)
+        if event['event'] == kind and event['id'] == id:
+            return event
+    print(json.dumps({'missing': [kind, id], 'events': seen, 'so_far': out}, default=str), flush=True)
+    sys.exit(1)
+
+with Client(address, authkey=key) as c:
+    red, blue = Pixel(1.0, 255, 0, 0), Pixel(0.5, 0, 0, 255)
+    c.send(Animation([Frame(100, [blue] * 11), Frame(100, [red] * 11)], True, 0, None))
+    out['manager'] = c.recv()
+    wait_for('started', out['manager'])
+    c.send({'play': {'on': {'leds': 'all', 'color': '#00ff00'}}})
+    out['green'] = c.recv()
+    wait_for('started', out['green']['id'])
+    c.send({'overlay': {'on': {'leds': [0, 10], 'color': 'white'}}})
+    out['overlay'] = c.recv()
+    wait_for('overlay_started', out['overlay']['id'])
+    c.send({'play': {'fill': {'leds': 'all', 'color': 'orange'}}, 'volume': 11})
+    out['refused'] = c.recv()
+    c.send('status')
+    out['status'] = c.recv()
+    c.send('stop')
+    out['stop'] = c.recv()
+    out['stopped'] = wait_for('stopped', out['green']['id'])
+events.send('close')
+print(json.dumps(out), flush=True)
+"#;
+
+/// An SPI bus that keeps every write.
+#[derive(Clone, Default)]
+struct Wire(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl embedded_hal::spi::ErrorType for Wire {
+    type Error = core::convert::Infallible;
+}
+
+impl embedded_hal::spi::SpiBus for Wire {
+    fn read(&mut self, words: &mut [u8]) -> Result<(), Self::Error> {
+        words.fill(0);
+        Ok(())
+    }
+    fn write(&mut self, words: &[u8]) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().extend_from_slice(words);
+        Ok(())
+    }
+    fn transfer(&mut self, read: &mut [u8], write: &[u8]) -> Result<(), Self::Error> {
+        read.fill(0);
+        self.write(write)
+    }
+    fn transfer_in_place(&mut self, words: &mut [u8]) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().extend_from_slice(words);
+        words.fill(0);
+        Ok(())
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// Splits the recorded bytes into frames of `leds` LEDs (start frame, LED frames, end
+/// bytes), each LED as its four bytes.
+fn frames(bytes: &[u8], leds: usize) -> Vec<Vec<[u8; 4]>> {
+    let end = leds.div_ceil(16);
+    let len = 4 + 4 * leds + end;
+    assert_eq!(bytes.len() % len, 0, "whole frames on the wire");
+    bytes
+        .chunks(len)
+        .map(|frame| {
+            assert_eq!(&frame[..4], &[0, 0, 0, 0], "a start frame");
+            frame[4..4 + 4 * leds].chunks(4).map(|led| led.try_into().unwrap()).collect()
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs python3.11 and python3.12 or newer on PATH (pyenv): run with --include-ignored"]
+fn python_3_12_plays_swaps_overlays_and_stops_an_apa102_strip() {
+    use blinken::Dot;
+    use blinken::output::apa102::{Apa102, Apa102Spi};
+    const LEDS: usize = 11;
+    let wire = Wire::default();
+    let strip = Apa102Spi::<_, Dot>::with_config(wire.clone(), LEDS, Apa102::new()).unwrap();
+    let player = Player::spawn(strip, SystemClock::new()).unwrap();
+    let key = "seed key";
+    let server = Server::builder()
+        .key(key)
+        .layout(Layout::strip(LEDS))
+        .tcp("127.0.0.1:0".parse().unwrap())
+        .start(player.handle())
+        .unwrap();
+    let port = server.tcp_addr().unwrap().port().to_string();
+    let output = Command::new(python("3.12"))
+        .args(["-c", STRIP_SCRIPT, &port, key])
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("python runs");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "python 3.12 failed: {printed}");
+    let seen: Json = serde_json::from_slice(&output.stdout).expect("the script prints JSON");
+    server.shutdown().unwrap();
+    player.shutdown().unwrap();
+
+    assert_eq!(seen["subscribe"], json!({"ok": true}), "{seen}");
+    assert!(seen["manager"].as_i64().unwrap() > 0, "{seen}");
+    assert_eq!(seen["overlay"]["ok"], true, "{seen}");
+    assert_eq!(seen["refused"]["ok"], false, "{seen}");
+    assert!(seen["refused"]["error"].as_str().unwrap().contains("volume"), "{seen}");
+    // The refused request changed nothing: the green and its overlay still play.
+    assert_eq!(seen["status"]["playing"]["id"], seen["green"]["id"], "{seen}");
+    assert_eq!(seen["status"]["overlay"]["id"], seen["overlay"]["id"], "{seen}");
+    assert_eq!(seen["stop"], json!({"ok": true}), "{seen}");
+    assert_eq!(seen["stopped"]["reason"], "stop", "{seen}");
+
+    // The wire, frame by frame (BGR order, brightness in the first byte's low 5 bits).
+    let led = |brightness: u8, r: u8, g: u8, b: u8| [0xE0 | brightness, b, g, r];
+    let all = |pixel: [u8; 4]| vec![pixel; LEDS];
+    let blue = all(led(15, 0, 0, 255)); // int(0.5 × 31), as the seed's driver sent it
+    let green = all(led(31, 0, 255, 0));
+    let mut marked = green.clone();
+    (marked[0], marked[10]) = (led(31, 255, 255, 255), led(31, 255, 255, 255));
+    let bytes = wire.0.lock().unwrap().clone();
+    let frames = frames(&bytes, LEDS);
+    let mut expected = [&blue, &green, &marked].into_iter().peekable();
+    for frame in &frames {
+        if expected.peek() == Some(&frame) {
+            expected.next();
+        }
+    }
+    assert_eq!(
+        expected.next(),
+        None,
+        "the dimmed blue, then green, then the marks, in order: {frames:?}"
+    );
+    let last = frames.last().unwrap();
+    assert!(last.iter().all(|led| led[1..] == [0, 0, 0]), "stopped: all dark: {last:?}");
 }

@@ -428,6 +428,67 @@ fn chip_name_and_default_consumer() {
     assert!(format!("{lines:?}").contains("requests: 1"), "{lines:?}");
 }
 
+/// What a control server does for its clients, on real lines: a player thread plays a
+/// program, swaps it for another, lays an overlay over it and stops, each reaching the
+/// kernel in one write; shutdown switches off and hands the lines back.
+#[test]
+#[ignore = "needs a gpio-sim chip: set GPIOSIM_DEV and GPIOSIM_SYSFS (see README, Kernel-level GPIO tests)"]
+fn a_player_plays_swaps_overlays_and_stops_on_the_lines() {
+    use blinken::{ManualClock, Player};
+    use std::time::Duration;
+    let sim = sim();
+    let offsets = [56, 57, 58, 59, 60];
+    let (clock, control) = ManualClock::new();
+    let player = Player::spawn(sim.lines(offsets), clock).unwrap();
+    let handle = player.handle();
+    let step = |d: Duration| {
+        control.advance(d);
+        control.settle();
+    };
+    // A client's blink, as the server builds it from `{"blink": {"leds": 0, ...}}`.
+    #[cfg(feature = "spec")]
+    let first = blinken::spec::Spec::from_json(r#"{"blink": {"leds": 0, "interval": "100ms"}}"#)
+        .unwrap()
+        .build::<bool>(&blinken::spec::Layout::strip(offsets.len()))
+        .unwrap();
+    #[cfg(not(feature = "spec"))]
+    let first = blink(0, ms(100)).boxed();
+    handle.play_boxed(first).unwrap();
+    control.settle();
+    assert_eq!(sim.levels(&offsets), "#....");
+    step(ms(100));
+    assert_eq!(sim.levels(&offsets), ".....");
+    step(ms(100));
+    assert_eq!(sim.levels(&offsets), "#....");
+    // The swap: the blink's LED off and the new LEDs on, in one write.
+    handle.play(on(1..3)).unwrap();
+    control.settle();
+    assert_eq!(sim.levels(&offsets), ".##..");
+    // An overlay over it: what it lights wins, and when it ends the base shows again.
+    handle.overlay(blink(2..5, ms(50)).times(1)).unwrap();
+    control.settle();
+    assert_eq!(sim.levels(&offsets), ".####");
+    step(ms(50));
+    assert_eq!(sim.levels(&offsets), ".##..");
+    step(ms(50));
+    assert_eq!(sim.levels(&offsets), ".##..");
+    assert!(handle.overlay_playing().is_none(), "the overlay ended");
+    // A program refused on the caller's thread changes nothing.
+    assert!(handle.play(on(5)).is_err());
+    control.settle();
+    assert_eq!(sim.levels(&offsets), ".##..");
+    handle.stop().unwrap();
+    control.settle();
+    assert_eq!(sim.levels(&offsets), ".....");
+    handle.play(on(4)).unwrap();
+    control.settle();
+    assert_eq!(sim.levels(&offsets), "....#");
+    let lines = player.shutdown().unwrap();
+    assert_eq!(sim.levels(&offsets), ".....", "shutdown switches off");
+    drop(lines);
+    assert!(offsets.iter().all(|&o| !sim.info(o).used), "released");
+}
+
 /// A gpio-sim chip of a test's own, made through configfs and removed again on drop.
 struct OwnChip {
     dir: PathBuf,

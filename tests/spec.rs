@@ -175,6 +175,9 @@ fn layers_as_data_play_as_the_rust_programs() {
     );
     assert!(err.to_string().contains("bounce"), "{err}");
     assert!(err.to_string().contains("ease_in_out"), "{err}");
+    let ease = r#"{"crossfade": {"from": {"on": {"leds": 0}}, "to": {"on": {"leds": 1}}, "duration": "1s", "curve": "ease"}}"#;
+    let ease = Spec::from_json(ease).unwrap();
+    assert!(ease.to_json().contains(r#""curve":"ease_in_out""#), "{}", ease.to_json());
     let err = json_err(r#"{"overlay": {"base": {"on": {"leds": 0}}}}"#);
     assert!(err.to_string().contains("top"), "{err}");
 }

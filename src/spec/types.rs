@@ -279,14 +279,15 @@ pub struct CrossfadeSpec {
     pub curve: Option<CurveSpec>,
 }
 
-/// The curve of a [`CrossfadeSpec`]: `"linear"` or `"ease_in_out"`
-/// ([`Curve`](crate::Curve)).
+/// The curve of a [`CrossfadeSpec`]: `"linear"` or `"ease_in_out"` (also read as
+/// `"ease"`, the control protocol's word) ([`Curve`](crate::Curve)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CurveSpec {
     /// [`Curve::Linear`](crate::Curve::Linear).
     Linear,
     /// [`Curve::EaseInOut`](crate::Curve::EaseInOut).
+    #[serde(alias = "ease")]
     EaseInOut,
 }
 

@@ -228,7 +228,7 @@ pub(crate) fn request(json: &Json, limits: &ParseLimits) -> Result<Request, Stri
             let curve = match object.get("curve") {
                 None => Curve::Linear,
                 Some(Json::String(c)) if c == "linear" => Curve::Linear,
-                Some(Json::String(c)) if c == "ease" => Curve::Ease,
+                Some(Json::String(c)) if c == "ease" || c == "ease_in_out" => Curve::Ease,
                 Some(other) => {
                     return Err(format!(
                         "crossfade.curve: {other} is not a curve; write \"linear\" or \"ease\""
