@@ -53,12 +53,15 @@
 //!
 //! | feature | enables |
 //! |---|---|
-//! | `gpiocdev` | `GpioLines`: GPIO lines through the Linux character device |
+//! | `gpiocdev` | `GpioLines` and `input::GpioInput`: GPIO output and input lines through the Linux character device |
 //! | `embedded-hal` | `Pins` over any `embedded_hal::digital::OutputPin`; `Apa102Spi` over any `SpiBus` |
 //! | `rppal` | `Pins::bcm`: Raspberry Pi pins by BCM number (rppal is unmaintained upstream; prefer `gpiocdev`) |
 //! | `spidev` | `apa102::open_spidev_bus` and `Apa102Spi::open_spidev` on `/dev/spidevX.Y` |
 //! | `smart-leds` | `SmartLeds`: any `smart-leds` writer (WS2812 and friends) |
 //! | `spec` | `spec`: programs as data, read from JSON and MessagePack; keyframe files |
+//! | `control` | `control`: Python's `multiprocessing.connection` protocol, and `control::Server` (Linux), which serves a player to other programs; implies `spec` |
+//! | `png` | `output::Picture::write_png`: PNG pictures of recorded timelines |
+//! | `cli` | the `blinken` command (a binary; `docs/blinken-command.md`) |
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations, rustdoc::broken_intra_doc_links)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

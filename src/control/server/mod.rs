@@ -72,7 +72,8 @@ pub fn parse_request(message: &[u8], limits: &ServerLimits) -> Result<String, St
 /// can drive the LEDs. Pickles decode as plain data only: no global is resolved,
 /// nothing is executed. Neither transport is encrypted.
 ///
-/// Events, failed logins and dropped clients are logged through the `log` crate.
+/// Failed logins, refused connections and dropped clients are logged through the `log`
+/// crate (player events are not: subscribe to them).
 ///
 /// # Examples
 ///
