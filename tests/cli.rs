@@ -309,7 +309,7 @@ fn record_refuses_what_cannot_play() {
         1,
         "there is no preset \"nope\"; the presets are: all_demo",
     );
-    fails(&["record", "chase", "--board", "talk"], 1, "chase is a colour effect");
+    fails(&["record", "chase", "--board", "talk"], 1, "chase needs colour pixels");
     fails(
         &["record", "--spec", r#"{"on": {"leds": 30}}"#, "--output-len", "3"],
         1,

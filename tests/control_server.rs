@@ -995,3 +995,58 @@ fn a_builder_never_shows_its_key() {
     assert!(!shown.contains("hunter2") && !shown.contains("104, 117"), "{shown}");
     assert!(shown.contains("<7 bytes>"), "{shown}");
 }
+
+/// Presets are listed and played only where they fit: on the talk's plain on/off board
+/// the six demos, not the colour effects; on a strip of 11 colour LEDs the effects, not
+/// the demos. Asked for one that does not fit, the server says why and lists the rest.
+#[test]
+fn only_presets_that_fit_the_output_are_listed_and_played() {
+    fn names(reply: &Json) -> Vec<String> {
+        let list = reply["presets"].as_array().unwrap_or_else(|| panic!("{reply}"));
+        list.iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect()
+    }
+    let board = Player::spawn(Recorder::new(25), SystemClock::new()).unwrap();
+    let path = socket("fit-board");
+    let server = Server::builder()
+        .unix(&path)
+        .key(KEY)
+        .layout(Layout::talk())
+        .start(board.handle())
+        .unwrap();
+    let mut client = connect(&path, KEY).unwrap();
+    let listed = names(&ask(&mut client, "presets"));
+    assert_eq!(listed, ["all_demo", "any_demo", "any_on_demo", "my_blink", "cycle", "smiley"]);
+    let refused = ask(&mut client, r#"{"play": "rainbow"}"#);
+    let error = refused["error"].as_str().unwrap();
+    assert!(error.starts_with("the preset \"rainbow\" does not fit this output: "), "{error}");
+    assert!(error.contains("colour"), "{error}");
+    assert!(
+        error.ends_with(
+            "the presets that do are: all_demo, any_demo, any_on_demo, cycle, my_blink, smiley"
+        ),
+        "{error}"
+    );
+    assert_eq!(ask(&mut client, r#"{"play": "smiley"}"#)["ok"], true);
+    server.shutdown().unwrap();
+    board.shutdown().unwrap();
+
+    let strip = Player::spawn(Recorder::<RGB8>::with_len(11), SystemClock::new()).unwrap();
+    let path = socket("fit-strip");
+    let server = Server::builder()
+        .unix(&path)
+        .key(KEY)
+        .layout(Layout::strip(11))
+        .start(strip.handle())
+        .unwrap();
+    let mut client = connect(&path, KEY).unwrap();
+    let listed = names(&ask(&mut client, "presets"));
+    assert!(listed.contains(&"rainbow".to_owned()) && listed.contains(&"comet".to_owned()));
+    assert!(!listed.contains(&"smiley".to_owned()), "{listed:?}");
+    let refused = ask(&mut client, r#"{"play": "smiley"}"#);
+    let error = refused["error"].as_str().unwrap();
+    assert!(error.contains("the talk's 5×5 board"), "{error}");
+    assert!(error.contains("a strip of 11 LEDs"), "{error}");
+    assert_eq!(ask(&mut client, r#"{"play": "comet"}"#)["ok"], true);
+    server.shutdown().unwrap();
+    strip.shutdown().unwrap();
+}

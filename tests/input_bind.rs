@@ -187,6 +187,69 @@ fn a_refused_preset_is_skipped() {
     end(&button, bound, player);
 }
 
+/// Presets and overlays take turns; an overlay is temporary (the base shows again as
+/// if untouched), one the player refuses is skipped, and the next preset replaces the
+/// base and any overlay.
+#[test]
+fn presses_take_turns_between_presets_and_temporary_overlays() {
+    let (player, control, events, button) = setup(3);
+    let bound = Binding::new(&button)
+        .preset(|| blink(0, ms(100)).boxed())
+        .overlay(|| on(1..3).timeout(ms(150)).boxed())
+        .overlay(|| on(7).boxed()) // no LED 7 on a 3-LED output: refused, skipped
+        .preset(|| on(2).boxed())
+        .spawn(player.handle())
+        .unwrap();
+    let overlay_started = |events: &Events| loop {
+        match next(events) {
+            Event::OverlayStarted { at, .. } => return at,
+            Event::Started { .. } | Event::Stopped { .. } | Event::Finished { .. } => {}
+            other => panic!("expected OverlayStarted, got {other:?}"),
+        }
+    };
+    button.push(Edge::press(at(0)));
+    assert_eq!(started(&events), at(0));
+    control.settle();
+    step(&control, 0, 50);
+    button.push(Edge::press(at(50)));
+    assert_eq!(overlay_started(&events), at(50));
+    control.settle();
+    let mut now = 50;
+    for t in (100..=300).step_by(50) {
+        step(&control, now, t);
+        now = t;
+    }
+    assert!(player.handle().overlay_playing().is_none(), "the overlay timed out at 200 ms");
+    // The refused overlay, then the second preset.
+    button.push(Edge::press(at(300)));
+    button.push(Edge::press(at(300)));
+    loop {
+        match next(&events) {
+            Event::Started { at: t, .. } => break assert_eq!(t, at(300)),
+            Event::Finished { at: t, .. } => assert_eq!(t, at(200), "the overlay's end"),
+            Event::Stopped { at: t, reason: StopReason::Replaced(_), .. } => {
+                assert_eq!(t, at(300), "the blink, replaced by the second preset");
+            }
+            other => panic!("expected the overlay's end and a start, got {other:?}"),
+        }
+    }
+    control.settle();
+    button.close();
+    bound.join().unwrap();
+    let recorder = player.shutdown().unwrap();
+    recorder.assert_timeline(
+        "
+        0.000000 #..
+        0.050000 ###
+        0.100000 .##
+        0.200000 #..
+        0.300000 ...
+        0.300000 ..#
+        0.300000 ...
+        ",
+    );
+}
+
 #[test]
 fn a_binding_ends_when_its_player_is_gone() {
     let (player, _control, _events, button) = setup(1);

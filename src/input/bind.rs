@@ -10,10 +10,16 @@ use crate::{BoxAnimation, Clock, Instant, Pixel, PlayError, PlayerHandle, System
 /// Builds a fresh animation for each play of a preset.
 pub type Preset<P> = Box<dyn Fn() -> BoxAnimation<P> + Send>;
 
+/// What one press of a [`Binding`] does: play a preset, or lay one over what plays.
+enum Target<P> {
+    Play(Preset<P>),
+    Overlay(Preset<P>),
+}
+
 /// What a gesture on the input asks of the player.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
-    /// Play the next preset.
+    /// Play the next preset (or lay the next overlay, see [`Binding::overlay`]).
     Next,
     /// Stop what plays.
     Stop,
@@ -150,7 +156,7 @@ impl Gestures {
 #[must_use = "a binding does nothing until `.spawn()` is called"]
 pub struct Binding<P: Pixel> {
     input: Input,
-    presets: Vec<Preset<P>>,
+    presets: Vec<Target<P>>,
     long_press: Option<Duration>,
     now: Box<dyn Fn() -> Instant + Send>,
 }
@@ -173,7 +179,58 @@ impl<P: Pixel> Binding<P> {
     /// Adds a preset: the `n`-th press plays preset `n` modulo their number (built
     /// fresh by `make` each time).
     pub fn preset(mut self, make: impl Fn() -> BoxAnimation<P> + Send + 'static) -> Binding<P> {
-        self.presets.push(Box::new(make));
+        self.presets.push(Target::Play(Box::new(make)));
+        self
+    }
+
+    /// Adds a temporary overlay: the press whose turn it is (presets and overlays take
+    /// turns in the order they were added) lays `make()` over what plays, with
+    /// [`PlayerHandle::overlay_boxed`]. The overlay lasts as long as its animation
+    /// (bound it, with [`timeout`](crate::Animation::timeout) or a finite leaf); when
+    /// it ends, what played underneath shows as if untouched. A press while it plays
+    /// starts it afresh. With no presets, every press shows the overlay.
+    ///
+    /// ```
+    /// use std::time::Duration as StdDuration;
+    /// use blinken::input::{Binding, Edge, Input};
+    /// use blinken::prelude::*;
+    /// use blinken::ManualClock;
+    ///
+    /// let (clock, control) = ManualClock::new();
+    /// let player = Player::spawn(Recorder::new(3), clock).unwrap();
+    /// let events = player.handle().events();
+    /// player.handle().play(on(0)).unwrap();
+    /// control.settle();
+    /// let button = Input::new();
+    /// // A press flashes LED 2 twice over whatever plays.
+    /// let bound = Binding::new(&button)
+    ///     .overlay(|| blink(2, ms(50)).times(2).boxed())
+    ///     .spawn(player.handle())
+    ///     .unwrap();
+    /// button.push(Edge::press(Instant::ZERO));
+    /// let wait = StdDuration::from_secs(5);
+    /// assert!(matches!(events.recv_timeout(wait), Some(Event::Started { .. })));
+    /// assert!(matches!(events.recv_timeout(wait), Some(Event::OverlayStarted { .. })));
+    /// control.settle();
+    /// for _ in 0..4 {
+    ///     control.advance(ms(50));
+    ///     control.settle();
+    /// }
+    /// assert!(player.handle().overlay_playing().is_none(), "it ended after two blinks");
+    /// button.close();
+    /// bound.join().unwrap();
+    /// let recorder = player.shutdown().unwrap();
+    /// recorder.assert_timeline("
+    ///     0.000000 #..
+    ///     0.000000 #.#
+    ///     0.050000 #..
+    ///     0.100000 #.#
+    ///     0.150000 #..
+    ///     0.200000 ...
+    /// ");
+    /// ```
+    pub fn overlay(mut self, make: impl Fn() -> BoxAnimation<P> + Send + 'static) -> Binding<P> {
+        self.presets.push(Target::Overlay(Box::new(make)));
         self
     }
 
@@ -208,7 +265,7 @@ impl<P: Pixel> Binding<P> {
     ///
     /// The thread ends when the input is [closed](Input::close) (a
     /// `GpioInput` was dropped) or the player is gone. A
-    /// preset the player refuses ([`PlayError::Invalid`]) is skipped: what plays keeps
+    /// preset or overlay the player refuses ([`PlayError::Invalid`]) is skipped: what plays keeps
     /// playing.
     ///
     /// # Errors
@@ -256,9 +313,12 @@ impl<P: Pixel> Binding<P> {
                 Some(Action::Stop) => player.stop(),
                 Some(Action::Next) if self.presets.is_empty() => Ok(()),
                 Some(Action::Next) => {
-                    let preset = &self.presets[next % self.presets.len()];
+                    let target = &self.presets[next % self.presets.len()];
                     next += 1;
-                    player.play_boxed(preset()).map(drop)
+                    match target {
+                        Target::Play(make) => player.play_boxed(make()).map(drop),
+                        Target::Overlay(make) => player.overlay_boxed(make()).map(drop),
+                    }
                 }
             };
             match done {

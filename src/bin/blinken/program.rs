@@ -71,6 +71,10 @@ impl Program {
                         names.join(", ")
                     )));
                 };
+                // What the preset says it needs first (a board, LEDs, colour), then its build.
+                preset
+                    .fits::<P>(layout)
+                    .map_err(|e| Failed::because(format!("the preset {name} does not fit"), e))?;
                 preset
                     .spec()
                     .build::<P>(layout)

@@ -84,7 +84,7 @@ impl<P: SpecPixel + 'static> Handler<P> {
             Request::Presets => {
                 let presets: Vec<Json> = self
                     .programs
-                    .presets
+                    .fitting
                     .iter()
                     .map(|p| json!({"name": p.name(), "description": p.description()}))
                     .collect();

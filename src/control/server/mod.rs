@@ -214,7 +214,9 @@ impl ServerBuilder {
         self
     }
 
-    /// The presets clients may play by name (default [`Presets::builtin`]).
+    /// The presets clients may play by name (default [`Presets::builtin`]): those that
+    /// fit the player's output ([`Presets::fitting`]) are listed and played; asked for
+    /// another, the server says why it does not fit.
     pub fn presets(mut self, presets: Presets) -> Self {
         self.presets = Some(presets);
         self
@@ -287,10 +289,8 @@ impl ServerBuilder {
         };
         let (wake, wake_rx) = wake::Wake::pair().map_err(ServerError::Thread)?;
         let parse = request::ParseLimits { spec: self.limits.spec, pickle: self.limits.pickle };
-        let programs = Arc::new(prepare::Programs {
-            presets: self.presets.unwrap_or_else(Presets::builtin),
-            layout,
-        });
+        let presets = self.presets.unwrap_or_else(Presets::builtin);
+        let programs = Arc::new(prepare::Programs::new::<P>(presets, layout));
         let worker = worker::Worker::spawn(
             Arc::clone(&programs),
             parse,

@@ -15,6 +15,9 @@ use crate::{BoxAnimation, Dot, RGB8};
 #[derive(Debug)]
 pub(crate) struct Programs {
     pub(crate) presets: Presets,
+    /// The presets that fit the output ([`Presets::fitting`]): the ones listed and
+    /// played by name.
+    pub(crate) fitting: Presets,
     pub(crate) layout: Layout,
 }
 
@@ -28,6 +31,11 @@ pub(crate) enum Prepared<P: SpecPixel> {
 }
 
 impl Programs {
+    /// The programs of `presets` for an output of `P` pixels laid out as `layout`.
+    pub(crate) fn new<P: SpecPixel>(presets: Presets, layout: Layout) -> Programs {
+        Programs { fitting: presets.fitting::<P>(&layout), presets, layout }
+    }
+
     /// Builds the program of `request`, if it has one.
     pub(crate) fn prepare<P: SpecPixel + 'static>(
         self: &Arc<Self>,
@@ -51,15 +59,22 @@ impl Programs {
     fn build<P: SpecPixel + 'static>(&self, program: &Program) -> Result<BoxAnimation<P>, String> {
         let spec = match program {
             Program::Spec(spec) => spec,
-            Program::Preset(name) => match self.presets.get(name) {
+            Program::Preset(name) => match self.fitting.get(name) {
                 Some(preset) => preset.spec(),
                 None => {
-                    let mut names: Vec<&str> = self.presets.iter().map(|p| p.name()).collect();
+                    let mut names: Vec<&str> = self.fitting.iter().map(|p| p.name()).collect();
                     names.sort_unstable();
-                    return Err(format!(
-                        "there is no preset {name:?}; the presets are: {}",
-                        names.join(", ")
-                    ));
+                    let names = names.join(", ");
+                    // A preset made for another output says why it does not fit.
+                    if let Some(Err(error)) =
+                        self.presets.get(name).map(|p| p.fits::<P>(&self.layout))
+                    {
+                        return Err(format!(
+                            "the preset {name:?} does not fit this output: {error}; \
+                             the presets that do are: {names}"
+                        ));
+                    }
+                    return Err(format!("there is no preset {name:?}; the presets are: {names}"));
                 }
             },
             Program::PixelBuf(animation) => &pixelbuf_spec(animation)?,
