@@ -182,6 +182,60 @@ fn layers_as_data_play_as_the_rust_programs() {
     assert!(err.to_string().contains("top"), "{err}");
 }
 
+/// The input leaves as data, on inputs the layout names: the same timelines as the
+/// program written in Rust, and names the layout lacks refused at their place.
+#[test]
+fn input_leaves_as_data_wait_for_the_layouts_inputs() {
+    use blinken::input::{EdgeKind::Press, EdgeKind::Release, Input};
+    let at = |t: u64| Instant::ZERO + ms(t);
+    let clicks = |times: &[u64]| {
+        Input::scripted(times.iter().flat_map(|&t| [(at(t), Press), (at(t + 20), Release)]))
+    };
+    let text = r#"{"sequence": [
+        {"until": {"input": "button", "body": {"blink": {"leds": "row 0", "interval": "100ms"}}}},
+        {"any": [{"on": {"leds": "col 2"}}, {"presses": {"input": "bell", "times": 2}}]},
+        {"press": "button"},
+        {"blink": {"leds": 12, "interval": "50ms", "times": 2}}
+    ]}"#;
+    let spec = Spec::from_json(text).unwrap();
+    assert_eq!(Spec::from_json(&spec.to_json()).unwrap(), spec);
+    assert_eq!(Spec::from_msgpack(&spec.to_msgpack()).unwrap(), spec);
+    let (button, bell) = (clicks(&[250, 900]), clicks(&[400, 600]));
+    let layout = Layout::talk().with_input("button", &button).with_input("bell", &bell);
+    let built = spec.build::<bool>(&layout).unwrap();
+    let (end, text) = timeline(&built, secs(5));
+    assert!(matches!(end, RunEnd::Finished(t) if t == at(1100)), "{end:?}\n{text}");
+
+    let (button, bell) = (clicks(&[250, 900]), clicks(&[400, 600]));
+    let name = |n: &str| blinken::spec::LedsSpec::Name(n.into()).resolve(&Layout::talk()).unwrap();
+    let rust = sequence((
+        until(&button, blink(name("row 0"), ms(100))),
+        blinken::any((on(name("col 2")), presses(&bell, 2))),
+        press(&button),
+        blink(12, ms(50)).times(2),
+    ));
+    assert_eq!((end, text), timeline(&rust, secs(5)));
+
+    // Names the layout lacks, at their place; the inputs it has are listed.
+    let err =
+        spec.build::<bool>(&Layout::talk().with_input("button", &button)).map(drop).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "sequence[1].any[1].presses.input: there is no input \"bell\"; the inputs are: button"
+    );
+    let err = Spec::from_json(r#"{"press": "door"}"#).unwrap().build::<RGB8>(&Layout::strip(3));
+    assert_eq!(
+        err.map(drop).unwrap_err().to_string(),
+        "press: there is no input \"door\"; this output has none: add it with Layout::with_input"
+    );
+    assert!(json_err(r#"{"presses": {"input": "bell"}}"#).to_string().contains("times"));
+    assert!(
+        json_err(r#"{"until": {"input": 3, "body": {"wait": "1s"}}}"#)
+            .to_string()
+            .contains("string")
+    );
+}
+
 fn json_err(text: &str) -> SpecError {
     Spec::from_json(text).unwrap_err()
 }
@@ -400,7 +454,8 @@ fn documents() -> Vec<Vec<u8>> {
 /// Reads and builds `bytes` as JSON and as MessagePack; only errors may come out, and
 /// what is read writes back to itself.
 fn try_everything(bytes: &[u8]) {
-    let layouts = [Layout::talk(), Layout::strip(3)];
+    let button = blinken::input::Input::new();
+    let layouts = [Layout::talk().with_input("button", &button), Layout::strip(3)];
     for spec in [
         std::str::from_utf8(bytes).ok().and_then(|t| Spec::from_json(t).ok()),
         Spec::from_msgpack(bytes).ok(),
@@ -484,7 +539,7 @@ mod generated {
         RainbowChaseSpec, RainbowCometSpec, RainbowSparkleSpec, RainbowSpec, RepeatSpec, SolidSpec,
         SparkleSpec, TimeoutSpec, WalkSpec,
     };
-    use blinken::spec::{CrossfadeSpec, CurveSpec, OverlaySpec};
+    use blinken::spec::{CrossfadeSpec, CurveSpec, OverlaySpec, PressesSpec, UntilSpec};
     use proptest::prelude::{Just, Strategy, prop_oneof};
     use proptest::strategy::BoxedStrategy;
 
@@ -752,6 +807,11 @@ mod generated {
         .boxed()
     }
 
+    /// An input's name: the one the layouts have, or one they lack.
+    fn input() -> BoxedStrategy<String> {
+        prop_oneof![Just("button".to_owned()), Just("bell".to_owned())].boxed()
+    }
+
     fn program() -> impl Strategy<Value = Spec> {
         prop_oneof![3 => leaf(), 2 => effect()].prop_recursive(4, 24, 4, |inner| {
             let list = proptest::collection::vec(inner.clone(), 0..4);
@@ -766,6 +826,13 @@ mod generated {
                 })),
                 (duration(), inner.clone()).prop_map(|(after, body)| Spec::Timeout(TimeoutSpec {
                     after,
+                    body: Box::new(body)
+                })),
+                input().prop_map(Spec::Press),
+                (input(), 0u64..4)
+                    .prop_map(|(input, times)| Spec::Presses(PressesSpec { input, times })),
+                (input(), inner.clone()).prop_map(|(input, body)| Spec::Until(UntilSpec {
+                    input,
                     body: Box::new(body)
                 })),
                 (inner.clone(), inner.clone()).prop_map(|(base, top)| Spec::Overlay(OverlaySpec {
@@ -809,7 +876,8 @@ mod generated {
             let _ = spec.build::<blinken::Dot>(&Layout::talk()).map(drop);
             // Built, or refused with an error that names its place (effects on plain
             // on/off LEDs among them).
-            for layout in [Layout::talk(), Layout::strip(11)] {
+            let button = blinken::input::Input::new();
+            for layout in [Layout::talk().with_input("button", &button), Layout::strip(11)] {
                 let errors = [
                     spec.build::<bool>(&layout).err(),
                     spec.build::<RGB8>(&layout).err(),

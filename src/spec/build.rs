@@ -7,11 +7,12 @@ use crate::effect::{
     chase, color_cycle, comet, fade, larson_scanner, pulse, rainbow, rainbow_chase, rainbow_comet,
     rainbow_sparkle, solid, sparkle,
 };
+use crate::input::Input;
 use crate::output::apa102::Dot;
 use crate::{
     Animation, BoxAnimation, Color as _, Crossfade, Keyframe, Leds, Pixel, RGB8, all, any, blink,
-    crossfade, cycle, fill, forever, keyframes, off, on, overlay, repeat, sequence, timeout, wait,
-    walk,
+    crossfade, cycle, fill, forever, keyframes, off, on, overlay, press, presses, repeat, sequence,
+    timeout, until, wait, walk,
 };
 
 /// A pixel type a spec can be built for: how a spec's [`Color`] becomes a pixel, and
@@ -204,6 +205,21 @@ impl Builder<'_> {
         Ok(leds)
     }
 
+    fn input(&self, name: &str, path: &str) -> Result<&Input, SpecError> {
+        self.layout.input(name).ok_or_else(|| {
+            let names: Vec<&str> = self.layout.input_names().collect();
+            let message = if names.is_empty() {
+                format!(
+                    "there is no input {name:?}; this output has none: add it with \
+                     Layout::with_input"
+                )
+            } else {
+                format!("there is no input {name:?}; the inputs are: {}", names.join(", "))
+            };
+            SpecError::build(path, message)
+        })
+    }
+
     fn color<P: SpecPixel>(color: Option<Color>, path: &str) -> Result<P, SpecError> {
         match color {
             None => Ok(P::ON),
@@ -275,6 +291,16 @@ impl Builder<'_> {
             }
             Spec::Timeout(t) => {
                 timeout(t.after, self.node::<P>(&t.body, &join(path, "timeout.body"))?).boxed()
+            }
+            Spec::Press(name) => press::<P>(self.input(name, &join(path, "press"))?).boxed(),
+            Spec::Presses(p) => {
+                let input = self.input(&p.input, &join(path, "presses.input"))?;
+                presses::<P>(input, p.times).boxed()
+            }
+            Spec::Until(u) => {
+                let p = join(path, "until");
+                let input = self.input(&u.input, &join(&p, "input"))?.clone();
+                until(&input, self.node::<P>(&u.body, &join(&p, "body"))?).boxed()
             }
             Spec::Overlay(o) => {
                 let p = join(path, "overlay");

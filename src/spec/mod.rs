@@ -55,10 +55,14 @@
 //! exactly; a chase's `size` and `spacing` and a sparkle's `num_sparkles` are at most
 //! the effect's LEDs (a file cannot ask for unbounded work per step).
 //!
-//! The input leaves ([`press`](crate::press), [`until`](crate::until),
-//! [`presses`](crate::presses)) are not data yet: they take an [`Input`](crate::input::Input)
-//! that lives in the program, not in a file, so a spec cannot name one. Build those
-//! parts in Rust and compose them with built specs.
+//! The input leaves name an [`Input`](crate::input::Input) that the program gives the
+//! layout ([`Layout::with_input`]); a name the layout lacks is refused by name:
+//!
+//! | spec | builds |
+//! |---|---|
+//! | `{"press": "button"}` | [`press`](crate::press) |
+//! | `{"presses": {"input": "button", "times": N}}` | [`presses`](crate::presses) |
+//! | `{"until": {"input": "button", "body": S}}` | [`until`](crate::until) |
 //!
 //! - **LEDs** (`L`): `3`, `[0, 4, "row 2"]`, `"all"`, `"0..5"`, `"0..=4"`, `"row 0"`,
 //!   `"col 2"`, `"outer ring"`, `"inner ring"`, `"ring 1"`, `"slash"`, `"backslash"`,
@@ -169,5 +173,5 @@ pub use preset::{Preset, PresetError, PresetLayout, PresetPixels, Presets};
 pub use read::Limits;
 pub use types::{
     BlinkSpec, CrossfadeSpec, CurveSpec, FillSpec, FrameSpec, KeyframesSpec, OffSpec, OnSpec,
-    OverlaySpec, Plays, RepeatSpec, Spec, TimeoutSpec, WalkSpec,
+    OverlaySpec, Plays, PressesSpec, RepeatSpec, Spec, TimeoutSpec, UntilSpec, WalkSpec,
 };

@@ -85,6 +85,15 @@ pub enum Spec {
     /// [`crossfade`](crate::crossfade) (colour outputs only):
     /// `{"crossfade": {"from": {...}, "to": {...}, "duration": "2s"}}`.
     Crossfade(CrossfadeSpec),
+    /// [`press`](crate::press): waits for a press of the named input (see
+    /// [`Layout::with_input`](super::Layout::with_input)): `{"press": "button"}`.
+    Press(String),
+    /// [`presses`](crate::presses): waits for `times` presses of the named input:
+    /// `{"presses": {"input": "button", "times": 3}}`.
+    Presses(PressesSpec),
+    /// [`until`](crate::until): `body` until the named input is pressed:
+    /// `{"until": {"input": "button", "body": {...}}}`.
+    Until(UntilSpec),
 }
 
 /// [`Spec::Blink`]: on for `interval`, off for `off` (default: `interval`), `times`
@@ -298,4 +307,24 @@ impl From<CurveSpec> for crate::Curve {
             CurveSpec::EaseInOut => crate::Curve::EaseInOut,
         }
     }
+}
+
+/// [`Spec::Presses`]: `times` presses of `input`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PressesSpec {
+    /// The input's name in the layout.
+    pub input: String,
+    /// How many presses.
+    pub times: u64,
+}
+
+/// [`Spec::Until`]: `body`, until `input` is pressed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UntilSpec {
+    /// The input's name in the layout.
+    pub input: String,
+    /// What plays until then.
+    pub body: Box<Spec>,
 }
