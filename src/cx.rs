@@ -52,6 +52,9 @@ pub struct Cx<P> {
     pixels: Box<[Cell<P>]>,
     marked: Box<[Cell<bool>]>,
     dirty: RefCell<Vec<usize>>,
+    /// Every LED of the frame may have changed since the last [`Cx::drain_dirty`],
+    /// whatever `dirty` lists (a composition wrote them all).
+    all_dirty: Cell<bool>,
     /// Sleeps started, for [`Cx::sleeps_started`].
     sleeps: Cell<u64>,
     /// How many live sleeps wait for [`Instant::MAX`]: the end of the timeline.
@@ -72,6 +75,7 @@ impl<P: Pixel> Cx<P> {
             pixels: (0..len).map(|_| Cell::new(P::OFF)).collect(),
             marked: (0..len).map(|_| Cell::new(false)).collect(),
             dirty: RefCell::new(Vec::with_capacity(len)),
+            all_dirty: Cell::new(false),
             sleeps: Cell::new(0),
             at_end_of_time: Cell::new(0),
             target: Cell::new(0),
@@ -350,7 +354,16 @@ impl<P: Pixel> Cx<P> {
                 t => layers.bufs[t - 1].set(i, value),
             }
         };
-        if everything {
+        if everything && target == 0 {
+            // Every LED of the frame: one walk over the three buffers, and the frame
+            // marked as changed everywhere instead of LED by LED (the driver compares
+            // with what the output shows anyway).
+            self.all_dirty.set(true);
+            let (from, to) = (&layers.bufs[ia].pixels, &layers.bufs[ib].pixels);
+            for (cell, (&a, &b)) in self.pixels.iter().zip(from.iter().zip(to)) {
+                cell.set(f(a, b));
+            }
+        } else if everything {
             for i in 0..self.len() {
                 put(&mut layers, i);
             }
@@ -378,14 +391,38 @@ impl<P: Pixel> Cx<P> {
 
     /// Hands every LED changed since the last call to `f` with its new value; clears
     /// the change list. Values written and restored within one round are reported too
-    /// (the caller compares with what the output shows).
+    /// (the caller compares with what the output shows), and after a composition of
+    /// every LED (see [`Cx::changed_densely`]) every LED is reported.
     pub(crate) fn drain_dirty(&self, mut f: impl FnMut(usize, P)) {
         let mut dirty = self.dirty.borrow_mut();
+        let all = self.all_dirty.replace(false);
         for &i in dirty.iter() {
             self.marked[i].set(false);
-            f(i, self.pixels[i].get());
+            if !all {
+                f(i, self.pixels[i].get());
+            }
         }
         dirty.clear();
+        if all {
+            for (i, cell) in self.pixels.iter().enumerate() {
+                f(i, cell.get());
+            }
+        }
+    }
+
+    /// Whether so many LEDs may have changed since the last [`Cx::drain_dirty`] (a
+    /// quarter of them, or all after a composition of every LED) that the caller had
+    /// better compare every LED with what the output shows, in one walk, than visit
+    /// the changed ones (then [`Cx::clear_dirty`] forgets the changes). Every LED not
+    /// listed as changed still has the value the last drain reported for it.
+    pub(crate) fn changed_densely(&self) -> bool {
+        self.all_dirty.get() || self.dirty.borrow().len() >= self.len().div_ceil(4)
+    }
+
+    /// Forgets the changes since the last [`Cx::drain_dirty`], for a caller that
+    /// compares every LED itself.
+    pub(crate) fn clear_dirty(&self) {
+        self.drain_dirty(|_, _| {});
     }
 
     /// Makes the driver's next write send every LED, changed or not (a player's

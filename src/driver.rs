@@ -493,6 +493,21 @@ impl<O: Output, C: Clock> Engine<O, C> {
                 *slot = pixel;
             }
             changed.extend(0..frame.len());
+        } else if cx.changed_densely() {
+            // Between writes `frame == shown == cx` everywhere but at the dirty
+            // indices: comparing every LED finds the same changes, in order, in one
+            // walk without bounds checks or sorting.
+            cx.clear_dirty();
+            for (i, ((slot, pixel), old)) in frame.iter_mut().zip(cx.pixels()).zip(shown).enumerate()
+            {
+                *slot = pixel;
+                if *old != pixel {
+                    changed.push(i);
+                }
+            }
+            if changed.is_empty() {
+                return Ok(());
+            }
         } else {
             // Between writes `frame == shown` everywhere but at the dirty indices.
             cx.drain_dirty(|i, pixel| {
@@ -522,8 +537,12 @@ impl<O: Output, C: Clock> Engine<O, C> {
             self.failed = true;
             return Err(error);
         }
-        for &i in &self.changed {
-            self.shown[i] = self.frame[i];
+        if self.changed.len() == self.frame.len() {
+            self.shown.copy_from_slice(&self.frame);
+        } else {
+            for &i in &self.changed {
+                self.shown[i] = self.frame[i];
+            }
         }
         self.full_write = false;
         self.failed = false;
