@@ -232,6 +232,7 @@ impl<P: Pixel> Cx<P> {
         self.layers.borrow_mut().bufs[layer - 1].set(index, value);
     }
 
+    #[inline]
     fn set_frame(&self, index: usize, value: P) {
         let cell = self.pixel(index);
         if cell.replace(value) != value && !self.marked[index].replace(true) {
@@ -257,8 +258,21 @@ impl<P: Pixel> Cx<P> {
     ///
     /// If an index is out of range, as [`Cx::set`].
     pub fn set_all(&self, leds: &Leds, values: impl IntoIterator<Item = P>) {
-        for (&i, value) in leds.iter().zip(values) {
-            self.set(i, value);
+        // The target is read once: code the values run may read and write through
+        // this `Cx`, but every layer it could enter is left before it returns. No
+        // borrow is held while the values are computed.
+        match self.target.get() {
+            0 => {
+                for (&i, value) in leds.iter().zip(values) {
+                    self.set_frame(i, value);
+                }
+            }
+            layer => {
+                for (&i, value) in leds.iter().zip(values) {
+                    let index = self.index(i);
+                    self.layers.borrow_mut().bufs[layer - 1].set(index, value);
+                }
+            }
         }
     }
 
@@ -479,6 +493,7 @@ struct LayerBuf<P> {
 }
 
 impl<P: Pixel> LayerBuf<P> {
+    #[inline]
     fn set(&mut self, index: usize, value: P) {
         if core::mem::replace(&mut self.pixels[index], value) != value
             && !core::mem::replace(&mut self.marked[index], true)

@@ -4,6 +4,7 @@ use core::task::Poll;
 use core::time::Duration;
 
 use super::tuples::{drop_child, started};
+use crate::color::Blend;
 use crate::cx::{Layer, Start};
 use crate::error::at_most_longest;
 use crate::time::{MIN_STEP, mul, steps_due};
@@ -172,6 +173,41 @@ pub(crate) fn mix<P: Color>(from: P, to: P, share: f64) -> P {
     }
 }
 
+/// [`mix`] at one share, by table (see [`Blend`]): the same pixels.
+struct Mix {
+    share: f64,
+    blend: Blend,
+}
+
+impl Mix {
+    fn new(share: f64) -> Mix {
+        Mix { share, blend: Blend::new(share) }
+    }
+
+    /// Moves to `share`; the table is made again only for a new share strictly
+    /// between 0 and 1 (the others need none).
+    fn set(&mut self, share: f64) {
+        if share.to_bits() != self.share.to_bits() {
+            self.share = share;
+            if share > 0.0 && share < 1.0 {
+                self.blend = Blend::new(share);
+            }
+        }
+    }
+
+    /// `mix(from, to, share)`.
+    #[inline]
+    fn apply<P: Color>(&self, from: P, to: P) -> P {
+        if self.share <= 0.0 {
+            from
+        } else if self.share >= 1.0 {
+            to
+        } else {
+            self.blend.lerp(from, to)
+        }
+    }
+}
+
 impl<P: Color, A: Animation<P>, B: Animation<P>> Animation<P> for Crossfade<A, B> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
         let from_layer = cx.layer(Start::Copy);
@@ -185,7 +221,8 @@ impl<P: Color, A: Animation<P>, B: Animation<P>> Animation<P> for Crossfade<A, B
             started(|| self.to.run(cx, start))
         });
         // Declared last, dropped first: cancels the children in their layers.
-        let mut mixed = Mixed { cx, from: (&from_layer, from), to: (&to_layer, to), share: 0.0 };
+        let mut mixed =
+            Mixed { cx, from: (&from_layer, from), to: (&to_layer, to), mix: Mix::new(0.0) };
         let fade_end = start + self.duration;
         let mut fading = true;
         let mut next = 0;
@@ -206,7 +243,7 @@ impl<P: Color, A: Animation<P>, B: Animation<P>> Animation<P> for Crossfade<A, B
                 let now = cx.now();
                 if now >= fade_end {
                     fading = false;
-                    m.share = 1.0;
+                    m.mix.set(1.0);
                     let _in = m.from.0.enter();
                     drop_child(m.from.1.as_mut());
                 } else {
@@ -214,7 +251,7 @@ impl<P: Color, A: Animation<P>, B: Animation<P>> Animation<P> for Crossfade<A, B
                         true => next,
                         false => steps_due(start, now, self.step).max(next),
                     };
-                    m.share = self.share(k);
+                    m.mix.set(self.share(k));
                     next = k + 1;
                 }
             }
@@ -236,11 +273,11 @@ impl<P: Color, A: Animation<P>, B: Animation<P>> Animation<P> for Crossfade<A, B
                 // `to` ended: the fade is cut, the frame shows `to`.
                 let _in = m.from.0.enter();
                 drop_child(m.from.1.as_mut());
-                everything |= m.share != 1.0;
-                m.share = 1.0;
+                everything |= m.mix.share != 1.0;
+                m.mix.set(1.0);
             }
-            let share = m.share;
-            cx.compose(m.from.0, m.to.0, everything, |a, b| mix(a, b, share));
+            let mix = &m.mix;
+            cx.compose(m.from.0, m.to.0, everything, |a, b| mix.apply(a, b));
             end.map_or(Poll::Pending, Poll::Ready)
         })
         .await
@@ -274,7 +311,7 @@ struct Mixed<'a, 'p, P: Color, FA: Future, FB: Future> {
     cx: &'a Cx<P>,
     from: (&'a Layer<'a, P>, Pin<&'p mut Option<FA>>),
     to: (&'a Layer<'a, P>, Pin<&'p mut Option<FB>>),
-    share: f64,
+    mix: Mix,
 }
 
 impl<P: Color, FA: Future, FB: Future> Drop for Mixed<'_, '_, P, FA, FB> {
@@ -290,7 +327,7 @@ impl<P: Color, FA: Future, FB: Future> Drop for Mixed<'_, '_, P, FA, FB> {
             let _in = self.to.0.enter();
             self.to.1.set(None);
         }
-        let share = self.share;
-        self.cx.compose(self.from.0, self.to.0, false, |a, b| mix(a, b, share));
+        let mix = &self.mix;
+        self.cx.compose(self.from.0, self.to.0, false, |a, b| mix.apply(a, b));
     }
 }
