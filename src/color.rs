@@ -205,7 +205,7 @@ impl Blend {
     }
 
     /// `RGB8::lerp(a, b, t)`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn rgb(&self, a: RGB8, b: RGB8) -> RGB8 {
         // (`lerp(a, a, t)` is `a`, but for a NaN `t`, whose table is all marks.)
         if a == b && self.offsets[255] == 0 {
@@ -216,7 +216,7 @@ impl Blend {
 
     /// `P::lerp(a, b, t)`: by table for [`RGB8`] and [`Dot`], by [`Color::lerp`] for
     /// other colours.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lerp<P: Color>(&self, a: P, b: P) -> P {
         fn back<P: 'static>(p: &dyn Any) -> P
         where

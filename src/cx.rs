@@ -359,8 +359,8 @@ impl<P: Pixel> Cx<P> {
         let target = self.target.get();
         let mut layers = self.layers.borrow_mut();
         let (ia, ib) = (a.id - 1, b.id - 1);
-        let mut dirty_a = core::mem::take(&mut layers.bufs[ia].dirty);
-        let mut dirty_b = core::mem::take(&mut layers.bufs[ib].dirty);
+        let dirty_a = core::mem::take(&mut layers.bufs[ia].dirty);
+        let dirty_b = core::mem::take(&mut layers.bufs[ib].dirty);
         let mut put = |layers: &mut Layers<P>, i: usize| {
             let value = f(layers.bufs[ia].pixels[i], layers.bufs[ib].pixels[i]);
             match target {
@@ -391,16 +391,10 @@ impl<P: Pixel> Cx<P> {
                 put(&mut layers, i);
             }
         }
-        for &i in &dirty_a {
-            layers.bufs[ia].marked[i] = false;
-        }
-        for &i in &dirty_b {
-            layers.bufs[ib].marked[i] = false;
-        }
-        dirty_a.clear();
-        dirty_b.clear();
         layers.bufs[ia].dirty = dirty_a;
         layers.bufs[ib].dirty = dirty_b;
+        layers.bufs[ia].forget_changes();
+        layers.bufs[ib].forget_changes();
     }
 
     /// Hands every LED changed since the last call to `f` with its new value; clears
@@ -409,19 +403,18 @@ impl<P: Pixel> Cx<P> {
     /// every LED (see [`Cx::changed_densely`]) every LED is reported.
     pub(crate) fn drain_dirty(&self, mut f: impl FnMut(usize, P)) {
         let mut dirty = self.dirty.borrow_mut();
-        let all = self.all_dirty.replace(false);
-        for &i in dirty.iter() {
-            self.marked[i].set(false);
-            if !all {
+        if self.all_dirty.replace(false) {
+            unmark_cells(&self.marked, &dirty);
+            for (i, cell) in self.pixels.iter().enumerate() {
+                f(i, cell.get());
+            }
+        } else {
+            for &i in dirty.iter() {
+                self.marked[i].set(false);
                 f(i, self.pixels[i].get());
             }
         }
         dirty.clear();
-        if all {
-            for (i, cell) in self.pixels.iter().enumerate() {
-                f(i, cell.get());
-            }
-        }
     }
 
     /// Whether so many LEDs may have changed since the last [`Cx::drain_dirty`] (a
@@ -430,13 +423,16 @@ impl<P: Pixel> Cx<P> {
     /// the changed ones (then [`Cx::clear_dirty`] forgets the changes). Every LED not
     /// listed as changed still has the value the last drain reported for it.
     pub(crate) fn changed_densely(&self) -> bool {
-        self.all_dirty.get() || self.dirty.borrow().len() >= self.len().div_ceil(4)
+        self.all_dirty.get() || self.dirty.borrow().len() >= self.len().div_ceil(2)
     }
 
     /// Forgets the changes since the last [`Cx::drain_dirty`], for a caller that
     /// compares every LED itself.
     pub(crate) fn clear_dirty(&self) {
-        self.drain_dirty(|_, _| {});
+        let mut dirty = self.dirty.borrow_mut();
+        unmark_cells(&self.marked, &dirty);
+        dirty.clear();
+        self.all_dirty.set(false);
     }
 
     /// Makes the driver's next write send every LED, changed or not (a player's
@@ -468,6 +464,18 @@ impl<P: Pixel> Cx<P> {
     }
 }
 
+/// Clears the marks of the LEDs in `dirty`, the only ones marked: all of them at
+/// once when many are listed.
+fn unmark_cells(marked: &[Cell<bool>], dirty: &[usize]) {
+    if dirty.len() >= marked.len() / 16 {
+        marked.iter().for_each(|m| m.set(false));
+    } else {
+        for &i in dirty {
+            marked[i].set(false);
+        }
+    }
+}
+
 /// How a new layer starts; see [`Cx::layer`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Start {
@@ -493,6 +501,20 @@ struct LayerBuf<P> {
 }
 
 impl<P: Pixel> LayerBuf<P> {
+    /// Clears the change list and its marks.
+    fn forget_changes(&mut self) {
+        if self.dirty.len() >= self.marked.len() / 16 {
+            // Only the listed LEDs are marked: clearing all is the same, and a
+            // quicker walk when many are listed.
+            self.marked.fill(false);
+        } else {
+            for &i in &self.dirty {
+                self.marked[i] = false;
+            }
+        }
+        self.dirty.clear();
+    }
+
     #[inline]
     fn set(&mut self, index: usize, value: P) {
         if core::mem::replace(&mut self.pixels[index], value) != value
@@ -534,11 +556,7 @@ impl<P: Pixel> Drop for Layer<'_, P> {
     fn drop(&mut self) {
         // Forgotten changes must not be composed by the layer's next user.
         if let Ok(mut layers) = self.cx.layers.try_borrow_mut() {
-            let buf = &mut layers.bufs[self.id - 1];
-            for &i in &buf.dirty {
-                buf.marked[i] = false;
-            }
-            buf.dirty.clear();
+            layers.bufs[self.id - 1].forget_changes();
             layers.free.push(self.id - 1);
         }
     }

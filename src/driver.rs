@@ -537,7 +537,8 @@ impl<O: Output, C: Clock> Engine<O, C> {
             self.failed = true;
             return Err(error);
         }
-        if self.changed.len() == self.frame.len() {
+        if self.changed.len() >= self.frame.len() / 4 {
+            // `frame == shown` at every LED not changed: copying all is the same.
             self.shown.copy_from_slice(&self.frame);
         } else {
             for &i in &self.changed {

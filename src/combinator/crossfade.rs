@@ -276,8 +276,15 @@ impl<P: Color, A: Animation<P>, B: Animation<P>> Animation<P> for Crossfade<A, B
                 everything |= m.mix.share != 1.0;
                 m.mix.set(1.0);
             }
-            let mix = &m.mix;
-            cx.compose(m.from.0, m.to.0, everything, |a, b| mix.apply(a, b));
+            // `mix.apply`, its share looked at once rather than at every LED.
+            let (from, to, mix) = (m.from.0, m.to.0, &m.mix);
+            if mix.share <= 0.0 {
+                cx.compose(from, to, everything, |a, _| a);
+            } else if mix.share >= 1.0 {
+                cx.compose(from, to, everything, |_, b| b);
+            } else {
+                cx.compose(from, to, everything, |a, b| mix.blend.lerp(a, b));
+            }
             end.map_or(Poll::Pending, Poll::Ready)
         })
         .await
