@@ -199,9 +199,16 @@ impl Blend {
     #[inline]
     pub(crate) fn byte(&self, a: u8, b: u8) -> u8 {
         match self.offsets[255 + usize::from(b) - usize::from(a)] {
-            Blend::EXACT => mix(a, b, self.t),
+            Blend::EXACT => self.exact(a, b),
             q => (i16::from(a) + q) as u8,
         }
+    }
+
+    /// `mix(a, b, t)` where the table does not tell: rare, and kept out of the way.
+    #[cold]
+    #[inline(never)]
+    fn exact(&self, a: u8, b: u8) -> u8 {
+        mix(a, b, self.t)
     }
 
     /// `RGB8::lerp(a, b, t)`.
