@@ -52,8 +52,8 @@ pub struct Cx<P> {
     pixels: Box<[Cell<P>]>,
     marked: Box<[Cell<bool>]>,
     dirty: RefCell<Vec<usize>>,
-    /// Every LED of the frame may have changed since the last [`Cx::drain_dirty`],
-    /// whatever `dirty` lists (a composition wrote them all).
+    /// Every LED of the frame may have changed since the last drain
+    /// ([`Cx::drain_changes`]), whatever `dirty` lists (a composition wrote them all).
     all_dirty: Cell<bool>,
     /// Sleeps started, for [`Cx::sleeps_started`].
     sleeps: Cell<u64>,
@@ -397,42 +397,59 @@ impl<P: Pixel> Cx<P> {
         layers.bufs[ib].forget_changes();
     }
 
-    /// Hands every LED changed since the last call to `f` with its new value; clears
-    /// the change list. Values written and restored within one round are reported too
-    /// (the caller compares with what the output shows), and after a composition of
-    /// every LED (see [`Cx::changed_densely`]) every LED is reported.
-    pub(crate) fn drain_dirty(&self, mut f: impl FnMut(usize, P)) {
-        let mut dirty = self.dirty.borrow_mut();
-        if self.all_dirty.replace(false) {
-            unmark_cells(&self.marked, &dirty);
-            for (i, cell) in self.pixels.iter().enumerate() {
-                f(i, cell.get());
-            }
-        } else {
-            for &i in dirty.iter() {
-                self.marked[i].set(false);
-                f(i, self.pixels[i].get());
-            }
-        }
-        dirty.clear();
-    }
-
-    /// Whether so many LEDs may have changed since the last [`Cx::drain_dirty`] (a
-    /// quarter of them, or all after a composition of every LED) that the caller had
-    /// better compare every LED with what the output shows, in one walk, than visit
-    /// the changed ones (then [`Cx::clear_dirty`] forgets the changes). Every LED not
-    /// listed as changed still has the value the last drain reported for it.
-    pub(crate) fn changed_densely(&self) -> bool {
-        self.all_dirty.get() || self.dirty.borrow().len() >= self.len().div_ceil(2)
-    }
-
-    /// Forgets the changes since the last [`Cx::drain_dirty`], for a caller that
-    /// compares every LED itself.
+    /// Forgets what changed since the last drain, for a caller that sends every LED.
     pub(crate) fn clear_dirty(&self) {
         let mut dirty = self.dirty.borrow_mut();
         unmark_cells(&self.marked, &dirty);
         dirty.clear();
         self.all_dirty.set(false);
+    }
+
+    /// The driver's walk over what changed since the last drain: copies each changed
+    /// LED into `frame` and lists in `changed` those that differ from `shown`; clears
+    /// the change list. Returns whether it compared every LED (then `changed` is in
+    /// order).
+    ///
+    /// The caller keeps `frame == shown` at every LED not reported since its last
+    /// write, and then `frame` equals this frame at every LED not changed since the
+    /// last drain. So when many changed (half of them, or all after a composition of
+    /// every LED), comparing every LED finds the same changes, in order, in one walk
+    /// without bounds checks; otherwise the changed LEDs are visited.
+    #[inline]
+    pub(crate) fn drain_changes(
+        &self,
+        frame: &mut [P],
+        shown: &[P],
+        changed: &mut Vec<usize>,
+    ) -> bool {
+        let mut dirty = self.dirty.borrow_mut();
+        let all = self.all_dirty.replace(false);
+        if all || dirty.len() >= self.len().div_ceil(2) {
+            unmark_cells(&self.marked, &dirty);
+            dirty.clear();
+            let pixels = self.pixels.iter().map(Cell::get);
+            for (i, ((slot, pixel), old)) in frame.iter_mut().zip(pixels).zip(shown).enumerate() {
+                *slot = pixel;
+                if *old != pixel {
+                    changed.push(i);
+                }
+            }
+            return true;
+        }
+        // One length for all four: one bounds check an LED.
+        let n = self.pixels.len();
+        let (pixels, marked) = (&self.pixels[..n], &self.marked[..n]);
+        let (frame, shown) = (&mut frame[..n], &shown[..n]);
+        for &i in dirty.iter() {
+            marked[i].set(false);
+            let pixel = pixels[i].get();
+            frame[i] = pixel;
+            if shown[i] != pixel {
+                changed.push(i);
+            }
+        }
+        dirty.clear();
+        false
     }
 
     /// Makes the driver's next write send every LED, changed or not (a player's
