@@ -183,7 +183,7 @@ impl Blend {
                 let q = y as i16; // `y ≥ 0.5`: truncation is the floor
                 let fraction = y - f64::from(q);
                 let half = p == f64::from(q) - 0.5;
-                if !half && (fraction < NEAR || fraction > 1.0 - NEAR) {
+                if !half && !(NEAR..=1.0 - NEAR).contains(&fraction) {
                     continue;
                 }
                 let d = usize::from(d);
@@ -225,10 +225,7 @@ impl Blend {
     /// other colours.
     #[inline(always)]
     pub(crate) fn lerp<P: Color>(&self, a: P, b: P) -> P {
-        fn back<P: 'static>(p: &dyn Any) -> P
-        where
-            P: Copy,
-        {
+        fn back<P: Copy + 'static>(p: &dyn Any) -> P {
             *p.downcast_ref::<P>().expect("the mix of two `P` is a `P`")
         }
         let (x, y): (&dyn Any, &dyn Any) = (&a, &b);

@@ -763,3 +763,93 @@ impl<P: Pixel> fmt::Debug for OffOnDrop<'_, P> {
         f.debug_struct("OffOnDrop").field("leds", &self.leds).finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RGB8;
+
+    /// The driver's bookkeeping around [`Cx::drain_changes`], and what it must find:
+    /// every LED whose value differs from what was last shown, in order.
+    struct Shown {
+        frame: Vec<RGB8>,
+        shown: Vec<RGB8>,
+        changed: Vec<usize>,
+    }
+
+    impl Shown {
+        fn new(len: usize) -> Shown {
+            Shown { frame: vec![RGB8::OFF; len], shown: vec![RGB8::OFF; len], changed: Vec::new() }
+        }
+
+        /// One write: returns the changed LEDs and whether every LED was compared.
+        fn write(&mut self, cx: &Cx<RGB8>) -> (Vec<usize>, bool) {
+            self.changed.clear();
+            let dense = cx.drain_changes(&mut self.frame, &self.shown, &mut self.changed);
+            self.changed.sort_unstable();
+            let expected: Vec<usize> =
+                (0..cx.len()).filter(|&i| cx.pixels[i].get() != self.shown[i]).collect();
+            assert_eq!(self.changed, expected);
+            let pixels: Vec<RGB8> = cx.pixels().collect();
+            assert_eq!(self.frame, pixels);
+            self.shown.copy_from_slice(&self.frame);
+            (self.changed.clone(), dense)
+        }
+    }
+
+    #[test]
+    fn the_change_walk_finds_what_changed_sparse_dense_or_after_a_composition() {
+        let len = 40;
+        let cx = Cx::<RGB8>::new(len, Instant::ZERO);
+        let mut out = Shown::new(len);
+        let red = RGB8::new(200, 0, 0);
+        // Sparse: a few LEDs, one of them written and restored.
+        cx.set(3, red);
+        cx.set(7, red);
+        cx.set(7, RGB8::OFF);
+        cx.set(1, red);
+        assert_eq!(out.write(&cx), (vec![1, 3], false));
+        // Dense: more than half, some written to what they already show.
+        for i in (0..len).rev().filter(|i| i % 5 != 0) {
+            cx.set(i, RGB8::new(i as u8, 1, 2));
+        }
+        cx.set(3, red);
+        let (changed, dense) = out.write(&cx);
+        assert!(dense);
+        assert_eq!(changed.len(), len - len / 5 - 1);
+        // Nothing: nothing listed.
+        assert_eq!(out.write(&cx), (vec![], false));
+        // A composition of every LED: compared everywhere, only the differences listed.
+        let (a, b) = (cx.layer(Start::Copy), cx.layer(Start::Copy));
+        {
+            let _in = b.enter();
+            cx.set(0, RGB8::new(9, 9, 9));
+            cx.set(39, RGB8::new(9, 9, 9));
+        }
+        cx.compose(&a, &b, true, |_, b| b);
+        assert_eq!(out.write(&cx), (vec![0, 39], true));
+        // And the marks are clear: a later sparse change is found alone.
+        cx.set(20, red);
+        assert_eq!(out.write(&cx), (vec![20], false));
+    }
+
+    #[test]
+    fn values_of_set_all_in_a_layer_see_the_writes_before_them() {
+        let cx = Cx::<RGB8>::new(6, Instant::ZERO);
+        let (layer, other) = (cx.layer(Start::Off), cx.layer(Start::Off));
+        {
+            let _in = layer.enter();
+            cx.set(0, RGB8::new(0, 0, 1));
+            // Each value is read from the LED the previous value just went to.
+            let values = (1..6).map(|i| {
+                let before = cx.get(i - 1);
+                RGB8::new(0, 0, before.b * 2)
+            });
+            cx.set_all(&Leds::from(1..6), values);
+            assert_eq!(cx.get(5), RGB8::new(0, 0, 32));
+        }
+        cx.compose(&layer, &other, false, |a, _| a);
+        let blues: Vec<u8> = cx.pixels().map(|p| p.b).collect();
+        assert_eq!(blues, [1, 2, 4, 8, 16, 32]);
+    }
+}

@@ -338,3 +338,69 @@ impl<P: Color, FA: Future, FB: Future> Drop for Mixed<'_, '_, P, FA, FB> {
         self.cx.compose(self.from.0, self.to.0, false, |a, b| mix.apply(a, b));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::output::Step;
+    use crate::output::apa102::Dot;
+    use crate::prelude::*;
+
+    use super::{mix, share};
+
+    /// What the output showed at `at`: the last write at or before it.
+    fn shown_at<P: Pixel>(steps: &[Step<P>], at: Instant) -> &[P] {
+        &steps.iter().rev().find(|s| s.at <= at).expect("a write before").pixels
+    }
+
+    fn steps<P: Color>(len: usize, program: &impl Animation<P>, window: Duration) -> Vec<Step<P>> {
+        let mut driver = Driver::new(Recorder::<P>::with_len(len), VirtualClock::new());
+        driver.run_for(program, window).expect("the program plays");
+        driver.into_output().steps().to_vec()
+    }
+
+    /// Every frame of a crossfade whose blend steps fall on the children's steps is
+    /// `lerp` of what each child shows alone at that instant, at that step's share:
+    /// the table the mix goes by gives exactly `Color::lerp`'s bytes.
+    fn check_against_lerp<P: Color>(
+        from: &impl Animation<P>,
+        to: &impl Animation<P>,
+        duration: Duration,
+        curve: Curve,
+    ) {
+        let (len, step) = (48, ms(10));
+        let window = duration + ms(300);
+        let fade = crossfade(from, to, duration).step(step).curve(curve);
+        let (alone_from, alone_to) = (steps(len, from, window), steps(len, to, window));
+        let mixed = steps(len, &fade, window);
+        for k in 0..=(window.as_millis() / 10) as u64 {
+            let at = Instant::ZERO + step * k as u32;
+            let s = share(step, duration, curve, k);
+            let expected: Vec<P> = shown_at(&alone_from, at)
+                .iter()
+                .zip(shown_at(&alone_to, at))
+                .map(|(&a, &b)| mix(a, b, s))
+                .collect();
+            assert_eq!(shown_at(&mixed, at), &expected[..], "at {at}, share {s}");
+        }
+    }
+
+    #[test]
+    fn every_frame_is_lerp_of_the_two_alone() {
+        let step = ms(10);
+        let colour = RGB8::new(255, 120, 20);
+        let rainbow = rainbow(0..48, step).period(step * 256);
+        let comet = comet(0..48, step, colour).bounce(true).tail_length(17);
+        check_against_lerp(&rainbow, &comet, ms(1500), Curve::Linear);
+        check_against_lerp(&comet, &rainbow, ms(1230), Curve::EaseInOut);
+        let pulse = pulse(0..48, ms(20), RGB8::new(9, 200, 77));
+        check_against_lerp(&pulse, &rainbow, ms(2000), Curve::Linear);
+    }
+
+    #[test]
+    fn every_frame_of_dots_is_lerp_of_the_two_alone() {
+        let step = ms(10);
+        let rainbow = rainbow(0..48, step).period(step * 256);
+        let comet = comet(0..48, step, Dot::new(RGB8::new(255, 120, 20), 7)).bounce(true);
+        check_against_lerp(&rainbow, &comet, ms(1500), Curve::Linear);
+    }
+}
