@@ -51,7 +51,10 @@ pub struct Cx<P> {
     timers: RefCell<Timers>,
     pixels: Box<[Cell<P>]>,
     marked: Box<[Cell<bool>]>,
-    dirty: RefCell<Vec<usize>>,
+    /// The LEDs of the frame changed since the last drain: the first `dirty_len`, each
+    /// once (`marked`), so never more than the LEDs.
+    dirty: Box<[Cell<usize>]>,
+    dirty_len: Cell<usize>,
     /// Every LED of the frame may have changed since the last drain
     /// ([`Cx::drain_changes`]), whatever `dirty` lists (a composition wrote them all).
     all_dirty: Cell<bool>,
@@ -74,7 +77,8 @@ impl<P: Pixel> Cx<P> {
             timers: RefCell::default(),
             pixels: (0..len).map(|_| Cell::new(P::OFF)).collect(),
             marked: (0..len).map(|_| Cell::new(false)).collect(),
-            dirty: RefCell::new(Vec::with_capacity(len)),
+            dirty: (0..len).map(|_| Cell::new(0)).collect(),
+            dirty_len: Cell::new(0),
             all_dirty: Cell::new(false),
             sleeps: Cell::new(0),
             at_end_of_time: Cell::new(0),
@@ -236,7 +240,9 @@ impl<P: Pixel> Cx<P> {
     fn set_frame(&self, index: usize, value: P) {
         let cell = self.pixel(index);
         if cell.replace(value) != value && !self.marked[index].replace(true) {
-            self.dirty.borrow_mut().push(index);
+            let n = self.dirty_len.get();
+            self.dirty[n].set(index);
+            self.dirty_len.set(n + 1);
         }
     }
 
@@ -399,9 +405,8 @@ impl<P: Pixel> Cx<P> {
 
     /// Forgets what changed since the last drain, for a caller that sends every LED.
     pub(crate) fn clear_dirty(&self) {
-        let mut dirty = self.dirty.borrow_mut();
-        unmark_cells(&self.marked, &dirty);
-        dirty.clear();
+        let dirty = &self.dirty[..self.dirty_len.replace(0)];
+        unmark_cells(&self.marked, dirty);
         self.all_dirty.set(false);
     }
 
@@ -422,11 +427,10 @@ impl<P: Pixel> Cx<P> {
         shown: &[P],
         changed: &mut Vec<usize>,
     ) -> bool {
-        let mut dirty = self.dirty.borrow_mut();
+        let dirty = &self.dirty[..self.dirty_len.replace(0)];
         let all = self.all_dirty.replace(false);
         if all || dirty.len() >= self.len().div_ceil(2) {
-            unmark_cells(&self.marked, &dirty);
-            dirty.clear();
+            unmark_cells(&self.marked, dirty);
             let pixels = self.pixels.iter().map(Cell::get);
             for (i, ((slot, pixel), old)) in frame.iter_mut().zip(pixels).zip(shown).enumerate() {
                 *slot = pixel;
@@ -440,7 +444,7 @@ impl<P: Pixel> Cx<P> {
         let n = self.pixels.len();
         let (pixels, marked) = (&self.pixels[..n], &self.marked[..n]);
         let (frame, shown) = (&mut frame[..n], &shown[..n]);
-        for &i in dirty.iter() {
+        for i in dirty.iter().map(Cell::get) {
             marked[i].set(false);
             let pixel = pixels[i].get();
             frame[i] = pixel;
@@ -448,7 +452,6 @@ impl<P: Pixel> Cx<P> {
                 changed.push(i);
             }
         }
-        dirty.clear();
         false
     }
 
@@ -483,11 +486,11 @@ impl<P: Pixel> Cx<P> {
 
 /// Clears the marks of the LEDs in `dirty`, the only ones marked: all of them at
 /// once when many are listed.
-fn unmark_cells(marked: &[Cell<bool>], dirty: &[usize]) {
+fn unmark_cells(marked: &[Cell<bool>], dirty: &[Cell<usize>]) {
     if dirty.len() >= marked.len() / 16 {
         marked.iter().for_each(|m| m.set(false));
     } else {
-        for &i in dirty {
+        for i in dirty.iter().map(Cell::get) {
             marked[i].set(false);
         }
     }
