@@ -1,5 +1,7 @@
 //! Colour maths shared by every colour pixel: scaling, mixing, the colour wheel, HSV.
 
+use core::any::Any;
+
 use crate::output::apa102::Dot;
 use crate::{Pixel, RGB8};
 
@@ -143,6 +145,107 @@ fn mix(a: u8, b: u8, t: f64) -> u8 {
     whole + u8::from(x - f64::from(whole) >= 0.5)
 }
 
+/// [`Color::lerp`] at one `t`, by table: the same bytes, an integer addition a byte.
+///
+/// `mix(a, b, t)` is `⌊x + ½⌋` of `x = fl(a + fl(d·t))`, `d = b − a` (every step in
+/// `f64`; the subtraction of two bytes is exact). `x` is within half an ulp of the
+/// real `a + p`, `p = fl(d·t)`, and below 256 an ulp is 2⁻⁴⁵, so `x` and `a + p`
+/// round to the same integer, `a + ⌊p + ½⌋`, unless `p + ½` lies within 2⁻⁴⁶ of an
+/// integer without being one. The table holds `⌊p + ½⌋` for each of the 511
+/// differences, computed once per `t`, and a mark where `p + ½` is within 2⁻⁴⁰ of an
+/// integer (not exactly on one): those bytes are mixed by [`mix`] itself. An exact
+/// half (`p + ½` an integer) is in the table: then `x = a + p` exactly.
+///
+/// `fl(−d·t) = −fl(d·t)` (rounding is symmetric), so the negative differences are
+/// the positive ones mirrored: `⌊−p + ½⌋ = −⌊p + ½⌋`, or `1 − ⌊p + ½⌋` on an exact
+/// half.
+#[derive(Clone)]
+pub(crate) struct Blend {
+    t: f64,
+    /// `⌊fl(d·t) + ½⌋` at `d + 255`, or [`Blend::EXACT`].
+    offsets: [i16; 511],
+}
+
+impl Blend {
+    /// The mark of a difference mixed by [`mix`].
+    const EXACT: i16 = i16::MIN;
+
+    /// The table for `t` (clamped to `0.0..=1.0`, as [`Color::lerp`] clamps it; a NaN
+    /// mixes every byte by [`mix`]).
+    pub(crate) fn new(t: f64) -> Blend {
+        let t = t.clamp(0.0, 1.0);
+        let mut offsets = [Blend::EXACT; 511];
+        if !t.is_nan() {
+            const NEAR: f64 = 1.0 / (1u64 << 40) as f64;
+            for d in 0..=255u8 {
+                let p = f64::from(d) * t;
+                let y = p + 0.5;
+                let q = y as i16; // `y ≥ 0.5`: truncation is the floor
+                let fraction = y - f64::from(q);
+                let half = p == f64::from(q) - 0.5;
+                if !half && !(NEAR..=1.0 - NEAR).contains(&fraction) {
+                    continue;
+                }
+                let d = usize::from(d);
+                offsets[255 + d] = q;
+                offsets[255 - d] = if half { 1 - q } else { -q };
+            }
+            // `d = 0` written twice, the same: `p = 0`, not a half.
+        }
+        Blend { t, offsets }
+    }
+
+    /// `mix(a, b, t)`.
+    #[inline]
+    pub(crate) fn byte(&self, a: u8, b: u8) -> u8 {
+        match self.offsets[255 + usize::from(b) - usize::from(a)] {
+            Blend::EXACT => self.exact(a, b),
+            q => (i16::from(a) + q) as u8,
+        }
+    }
+
+    /// `mix(a, b, t)` where the table does not tell: rare, and kept out of the way.
+    #[cold]
+    #[inline(never)]
+    fn exact(&self, a: u8, b: u8) -> u8 {
+        mix(a, b, self.t)
+    }
+
+    /// `RGB8::lerp(a, b, t)`.
+    #[inline(always)]
+    pub(crate) fn rgb(&self, a: RGB8, b: RGB8) -> RGB8 {
+        // (`lerp(a, a, t)` is `a`, but for a NaN `t`, whose table is all marks.)
+        if a == b && self.offsets[255] == 0 {
+            return a;
+        }
+        RGB8::new(self.byte(a.r, b.r), self.byte(a.g, b.g), self.byte(a.b, b.b))
+    }
+
+    /// `P::lerp(a, b, t)`: by table for [`RGB8`] and [`Dot`], by [`Color::lerp`] for
+    /// other colours.
+    #[inline(always)]
+    pub(crate) fn lerp<P: Color>(&self, a: P, b: P) -> P {
+        fn back<P: Copy + 'static>(p: &dyn Any) -> P {
+            *p.downcast_ref::<P>().expect("the mix of two `P` is a `P`")
+        }
+        let (x, y): (&dyn Any, &dyn Any) = (&a, &b);
+        if let (Some(&a), Some(&b)) = (x.downcast_ref::<RGB8>(), y.downcast_ref::<RGB8>()) {
+            return back(&self.rgb(a, b));
+        }
+        if let (Some(&a), Some(&b)) = (x.downcast_ref::<Dot>(), y.downcast_ref::<Dot>()) {
+            let brightness = self.byte(a.brightness, b.brightness).min(Dot::MAX_BRIGHTNESS);
+            return back(&Dot { color: self.rgb(a.color, b.color), brightness });
+        }
+        P::lerp(a, b, self.t)
+    }
+}
+
+impl core::fmt::Debug for Blend {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Blend").field("t", &self.t).finish_non_exhaustive()
+    }
+}
+
 /// [`Color::wheel`] as an [`RGB8`].
 pub(crate) const fn wheel(pos: u8) -> RGB8 {
     match pos {
@@ -212,6 +315,71 @@ mod tests {
             }
         }
         assert_eq!(mix(0, 255, f64::NAN), 0);
+    }
+
+    /// Shares a blend is tried at: a grid, the bench's hour in 10 ms steps, thirds,
+    /// exact halves of every difference (`t = (2m + 1) / 2d`) and the floats either
+    /// side of them, the ends and beyond.
+    fn blend_shares() -> Vec<f64> {
+        let mut ts: Vec<f64> = (0..=256).map(|k| f64::from(k) / 256.0).collect();
+        ts.extend((1..40).map(|k| f64::from(k * 9173) / 360_000.0));
+        ts.extend([0.1, 0.3, 1.0 / 3.0, 2.0 / 3.0, 0.7, 0.9, 1e-9, 1.0 - 1e-9, 1e-300]);
+        for d in [3u32, 7, 10, 51, 100, 127, 200, 254, 255] {
+            for m in [0, 1, d / 3, d / 2, d - 1] {
+                let t = f64::from(2 * m + 1) / f64::from(2 * d);
+                ts.extend([t, t.next_up(), t.next_down()]);
+            }
+        }
+        ts.extend([-0.5, 1.5, f64::INFINITY, f64::NEG_INFINITY, f64::NAN]);
+        ts
+    }
+
+    #[test]
+    fn a_blend_mixes_every_byte_as_mix_does() {
+        for t in blend_shares() {
+            let blend = Blend::new(t);
+            let clamped = t.clamp(0.0, 1.0);
+            for a in 0..=255u8 {
+                for b in 0..=255u8 {
+                    assert_eq!(blend.byte(a, b), mix(a, b, clamped), "mix({a}, {b}, {t})");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_blend_lerps_every_colour_as_lerp_does() {
+        let bytes = [0u8, 1, 2, 30, 31, 32, 127, 128, 200, 254, 255];
+        for t in blend_shares() {
+            let blend = Blend::new(t);
+            for (&x, &y, &z) in bytes.iter().flat_map(|x| bytes.iter().map(move |y| (x, y, y))) {
+                let (a, b) = (RGB8::new(x, y, z), RGB8::new(z, x, y));
+                assert_eq!(blend.lerp(a, b), RGB8::lerp(a, b, t), "{a:?} {b:?} {t}");
+                assert_eq!(blend.lerp(a, a), RGB8::lerp(a, a, t), "{a:?} {t}");
+                // Brightness beyond 31 too: a `Dot`'s field is public.
+                let (c, d) = (Dot { color: a, brightness: x }, Dot { color: b, brightness: y });
+                assert_eq!(blend.lerp(c, d), Dot::lerp(c, d, t), "{c:?} {d:?} {t}");
+                assert_eq!(blend.lerp(c, c), Dot::lerp(c, c, t), "{c:?} {t}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_blend_falls_back_to_mix_only_near_halves() {
+        let exact = |t: f64| Blend::new(t).offsets.iter().filter(|&&q| q == Blend::EXACT).count();
+        // The bench's shares (k · 10 ms of an hour): none. A grid of 1/2000ths: only
+        // where `d·t` is a half in exact arithmetic but `t` is not a float (35/2000 at
+        // `d = 200`: 3.5), each such difference and its mirror: a few of the 511.
+        for k in 1..2000 {
+            assert_eq!(exact(f64::from(k) / 360_000.0), 0, "{k}");
+            assert!(exact(f64::from(k) / 2000.0) <= 32, "{k}");
+        }
+        assert_eq!(exact(35.0 / 2000.0), 2);
+        // Just off an exact half of 255·t: that difference and its mirror.
+        let t = 1.0f64 / 510.0;
+        assert_eq!(exact(t), 0);
+        assert!(exact(t.next_up()) <= 2);
+        assert_eq!(exact(f64::NAN), 511);
     }
 
     #[test]

@@ -51,7 +51,13 @@ pub struct Cx<P> {
     timers: RefCell<Timers>,
     pixels: Box<[Cell<P>]>,
     marked: Box<[Cell<bool>]>,
-    dirty: RefCell<Vec<usize>>,
+    /// The LEDs of the frame changed since the last drain: the first `dirty_len`, each
+    /// once (`marked`), so never more than the LEDs.
+    dirty: Box<[Cell<usize>]>,
+    dirty_len: Cell<usize>,
+    /// Every LED of the frame may have changed since the last drain
+    /// ([`Cx::drain_changes`]), whatever `dirty` lists (a composition wrote them all).
+    all_dirty: Cell<bool>,
     /// Sleeps started, for [`Cx::sleeps_started`].
     sleeps: Cell<u64>,
     /// How many live sleeps wait for [`Instant::MAX`]: the end of the timeline.
@@ -71,7 +77,9 @@ impl<P: Pixel> Cx<P> {
             timers: RefCell::default(),
             pixels: (0..len).map(|_| Cell::new(P::OFF)).collect(),
             marked: (0..len).map(|_| Cell::new(false)).collect(),
-            dirty: RefCell::new(Vec::with_capacity(len)),
+            dirty: (0..len).map(|_| Cell::new(0)).collect(),
+            dirty_len: Cell::new(0),
+            all_dirty: Cell::new(false),
             sleeps: Cell::new(0),
             at_end_of_time: Cell::new(0),
             target: Cell::new(0),
@@ -228,10 +236,13 @@ impl<P: Pixel> Cx<P> {
         self.layers.borrow_mut().bufs[layer - 1].set(index, value);
     }
 
+    #[inline]
     fn set_frame(&self, index: usize, value: P) {
         let cell = self.pixel(index);
         if cell.replace(value) != value && !self.marked[index].replace(true) {
-            self.dirty.borrow_mut().push(index);
+            let n = self.dirty_len.get();
+            self.dirty[n].set(index);
+            self.dirty_len.set(n + 1);
         }
     }
 
@@ -253,8 +264,21 @@ impl<P: Pixel> Cx<P> {
     ///
     /// If an index is out of range, as [`Cx::set`].
     pub fn set_all(&self, leds: &Leds, values: impl IntoIterator<Item = P>) {
-        for (&i, value) in leds.iter().zip(values) {
-            self.set(i, value);
+        // The target is read once: code the values run may read and write through
+        // this `Cx`, but every layer it could enter is left before it returns. No
+        // borrow is held while the values are computed.
+        match self.target.get() {
+            0 => {
+                for (&i, value) in leds.iter().zip(values) {
+                    self.set_frame(i, value);
+                }
+            }
+            layer => {
+                for (&i, value) in leds.iter().zip(values) {
+                    let index = self.index(i);
+                    self.layers.borrow_mut().bufs[layer - 1].set(index, value);
+                }
+            }
         }
     }
 
@@ -341,8 +365,8 @@ impl<P: Pixel> Cx<P> {
         let target = self.target.get();
         let mut layers = self.layers.borrow_mut();
         let (ia, ib) = (a.id - 1, b.id - 1);
-        let mut dirty_a = core::mem::take(&mut layers.bufs[ia].dirty);
-        let mut dirty_b = core::mem::take(&mut layers.bufs[ib].dirty);
+        let dirty_a = core::mem::take(&mut layers.bufs[ia].dirty);
+        let dirty_b = core::mem::take(&mut layers.bufs[ib].dirty);
         let mut put = |layers: &mut Layers<P>, i: usize| {
             let value = f(layers.bufs[ia].pixels[i], layers.bufs[ib].pixels[i]);
             match target {
@@ -350,7 +374,16 @@ impl<P: Pixel> Cx<P> {
                 t => layers.bufs[t - 1].set(i, value),
             }
         };
-        if everything {
+        if everything && target == 0 {
+            // Every LED of the frame: one walk over the three buffers, and the frame
+            // marked as changed everywhere instead of LED by LED (the driver compares
+            // with what the output shows anyway).
+            self.all_dirty.set(true);
+            let (from, to) = (&layers.bufs[ia].pixels, &layers.bufs[ib].pixels);
+            for (cell, (&a, &b)) in self.pixels.iter().zip(from.iter().zip(to)) {
+                cell.set(f(a, b));
+            }
+        } else if everything {
             for i in 0..self.len() {
                 put(&mut layers, i);
             }
@@ -364,28 +397,62 @@ impl<P: Pixel> Cx<P> {
                 put(&mut layers, i);
             }
         }
-        for &i in &dirty_a {
-            layers.bufs[ia].marked[i] = false;
-        }
-        for &i in &dirty_b {
-            layers.bufs[ib].marked[i] = false;
-        }
-        dirty_a.clear();
-        dirty_b.clear();
         layers.bufs[ia].dirty = dirty_a;
         layers.bufs[ib].dirty = dirty_b;
+        layers.bufs[ia].forget_changes();
+        layers.bufs[ib].forget_changes();
     }
 
-    /// Hands every LED changed since the last call to `f` with its new value; clears
-    /// the change list. Values written and restored within one round are reported too
-    /// (the caller compares with what the output shows).
-    pub(crate) fn drain_dirty(&self, mut f: impl FnMut(usize, P)) {
-        let mut dirty = self.dirty.borrow_mut();
-        for &i in dirty.iter() {
-            self.marked[i].set(false);
-            f(i, self.pixels[i].get());
+    /// Forgets what changed since the last drain, for a caller that sends every LED.
+    pub(crate) fn clear_dirty(&self) {
+        let dirty = &self.dirty[..self.dirty_len.replace(0)];
+        unmark_cells(&self.marked, dirty);
+        self.all_dirty.set(false);
+    }
+
+    /// The driver's walk over what changed since the last drain: copies each changed
+    /// LED into `frame` and lists in `changed` those that differ from `shown`; clears
+    /// the change list. Returns whether it compared every LED (then `changed` is in
+    /// order).
+    ///
+    /// The caller keeps `frame == shown` at every LED not reported since its last
+    /// write, and then `frame` equals this frame at every LED not changed since the
+    /// last drain. So when many changed (half of them, or all after a composition of
+    /// every LED), comparing every LED finds the same changes, in order, in one walk
+    /// without bounds checks; otherwise the changed LEDs are visited.
+    #[inline]
+    pub(crate) fn drain_changes(
+        &self,
+        frame: &mut [P],
+        shown: &[P],
+        changed: &mut Vec<usize>,
+    ) -> bool {
+        let dirty = &self.dirty[..self.dirty_len.replace(0)];
+        let all = self.all_dirty.replace(false);
+        if all || dirty.len() >= self.len().div_ceil(2) {
+            unmark_cells(&self.marked, dirty);
+            let pixels = self.pixels.iter().map(Cell::get);
+            for (i, ((slot, pixel), old)) in frame.iter_mut().zip(pixels).zip(shown).enumerate() {
+                *slot = pixel;
+                if *old != pixel {
+                    changed.push(i);
+                }
+            }
+            return true;
         }
-        dirty.clear();
+        // One length for all four: one bounds check an LED.
+        let n = self.pixels.len();
+        let (pixels, marked) = (&self.pixels[..n], &self.marked[..n]);
+        let (frame, shown) = (&mut frame[..n], &shown[..n]);
+        for i in dirty.iter().map(Cell::get) {
+            marked[i].set(false);
+            let pixel = pixels[i].get();
+            frame[i] = pixel;
+            if shown[i] != pixel {
+                changed.push(i);
+            }
+        }
+        false
     }
 
     /// Makes the driver's next write send every LED, changed or not (a player's
@@ -417,6 +484,18 @@ impl<P: Pixel> Cx<P> {
     }
 }
 
+/// Clears the marks of the LEDs in `dirty`, the only ones marked: all of them at
+/// once when many are listed.
+fn unmark_cells(marked: &[Cell<bool>], dirty: &[Cell<usize>]) {
+    if dirty.len() >= marked.len() / 16 {
+        marked.iter().for_each(|m| m.set(false));
+    } else {
+        for i in dirty.iter().map(Cell::get) {
+            marked[i].set(false);
+        }
+    }
+}
+
 /// How a new layer starts; see [`Cx::layer`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Start {
@@ -442,6 +521,21 @@ struct LayerBuf<P> {
 }
 
 impl<P: Pixel> LayerBuf<P> {
+    /// Clears the change list and its marks.
+    fn forget_changes(&mut self) {
+        if self.dirty.len() >= self.marked.len() / 16 {
+            // Only the listed LEDs are marked: clearing all is the same, and a
+            // quicker walk when many are listed.
+            self.marked.fill(false);
+        } else {
+            for &i in &self.dirty {
+                self.marked[i] = false;
+            }
+        }
+        self.dirty.clear();
+    }
+
+    #[inline]
     fn set(&mut self, index: usize, value: P) {
         if core::mem::replace(&mut self.pixels[index], value) != value
             && !core::mem::replace(&mut self.marked[index], true)
@@ -482,11 +576,7 @@ impl<P: Pixel> Drop for Layer<'_, P> {
     fn drop(&mut self) {
         // Forgotten changes must not be composed by the layer's next user.
         if let Ok(mut layers) = self.cx.layers.try_borrow_mut() {
-            let buf = &mut layers.bufs[self.id - 1];
-            for &i in &buf.dirty {
-                buf.marked[i] = false;
-            }
-            buf.dirty.clear();
+            layers.bufs[self.id - 1].forget_changes();
             layers.free.push(self.id - 1);
         }
     }
@@ -674,5 +764,95 @@ impl<P: Pixel> Drop for OffOnDrop<'_, P> {
 impl<P: Pixel> fmt::Debug for OffOnDrop<'_, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OffOnDrop").field("leds", &self.leds).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RGB8;
+
+    /// The driver's bookkeeping around [`Cx::drain_changes`], and what it must find:
+    /// every LED whose value differs from what was last shown, in order.
+    struct Shown {
+        frame: Vec<RGB8>,
+        shown: Vec<RGB8>,
+        changed: Vec<usize>,
+    }
+
+    impl Shown {
+        fn new(len: usize) -> Shown {
+            Shown { frame: vec![RGB8::OFF; len], shown: vec![RGB8::OFF; len], changed: Vec::new() }
+        }
+
+        /// One write: returns the changed LEDs and whether every LED was compared.
+        fn write(&mut self, cx: &Cx<RGB8>) -> (Vec<usize>, bool) {
+            self.changed.clear();
+            let dense = cx.drain_changes(&mut self.frame, &self.shown, &mut self.changed);
+            self.changed.sort_unstable();
+            let expected: Vec<usize> =
+                (0..cx.len()).filter(|&i| cx.pixels[i].get() != self.shown[i]).collect();
+            assert_eq!(self.changed, expected);
+            let pixels: Vec<RGB8> = cx.pixels().collect();
+            assert_eq!(self.frame, pixels);
+            self.shown.copy_from_slice(&self.frame);
+            (self.changed.clone(), dense)
+        }
+    }
+
+    #[test]
+    fn the_change_walk_finds_what_changed_sparse_dense_or_after_a_composition() {
+        let len = 40;
+        let cx = Cx::<RGB8>::new(len, Instant::ZERO);
+        let mut out = Shown::new(len);
+        let red = RGB8::new(200, 0, 0);
+        // Sparse: a few LEDs, one of them written and restored.
+        cx.set(3, red);
+        cx.set(7, red);
+        cx.set(7, RGB8::OFF);
+        cx.set(1, red);
+        assert_eq!(out.write(&cx), (vec![1, 3], false));
+        // Dense: more than half, some written to what they already show.
+        for i in (0..len).rev().filter(|i| i % 5 != 0) {
+            cx.set(i, RGB8::new(i as u8, 1, 2));
+        }
+        cx.set(3, red);
+        let (changed, dense) = out.write(&cx);
+        assert!(dense);
+        assert_eq!(changed.len(), len - len / 5 - 1);
+        // Nothing: nothing listed.
+        assert_eq!(out.write(&cx), (vec![], false));
+        // A composition of every LED: compared everywhere, only the differences listed.
+        let (a, b) = (cx.layer(Start::Copy), cx.layer(Start::Copy));
+        {
+            let _in = b.enter();
+            cx.set(0, RGB8::new(9, 9, 9));
+            cx.set(39, RGB8::new(9, 9, 9));
+        }
+        cx.compose(&a, &b, true, |_, b| b);
+        assert_eq!(out.write(&cx), (vec![0, 39], true));
+        // And the marks are clear: a later sparse change is found alone.
+        cx.set(20, red);
+        assert_eq!(out.write(&cx), (vec![20], false));
+    }
+
+    #[test]
+    fn values_of_set_all_in_a_layer_see_the_writes_before_them() {
+        let cx = Cx::<RGB8>::new(6, Instant::ZERO);
+        let (layer, other) = (cx.layer(Start::Off), cx.layer(Start::Off));
+        {
+            let _in = layer.enter();
+            cx.set(0, RGB8::new(0, 0, 1));
+            // Each value is read from the LED the previous value just went to.
+            let values = (1..6).map(|i| {
+                let before = cx.get(i - 1);
+                RGB8::new(0, 0, before.b * 2)
+            });
+            cx.set_all(&Leds::from(1..6), values);
+            assert_eq!(cx.get(5), RGB8::new(0, 0, 32));
+        }
+        cx.compose(&layer, &other, false, |a, _| a);
+        let blues: Vec<u8> = cx.pixels().map(|p| p.b).collect();
+        assert_eq!(blues, [1, 2, 4, 8, 16, 32]);
     }
 }

@@ -486,25 +486,24 @@ impl<O: Output, C: Clock> Engine<O, C> {
             self.full_write = true;
         }
         self.changed.clear();
+        // Whether every LED was compared (then `changed` is in order).
+        let mut dense = false;
         let (frame, shown, changed) = (&mut self.frame, &self.shown, &mut self.changed);
         if self.full_write {
-            cx.drain_dirty(|_, _| {});
+            cx.clear_dirty();
             for (slot, pixel) in frame.iter_mut().zip(cx.pixels()) {
                 *slot = pixel;
             }
             changed.extend(0..frame.len());
         } else {
             // Between writes `frame == shown` everywhere but at the dirty indices.
-            cx.drain_dirty(|i, pixel| {
-                frame[i] = pixel;
-                if shown[i] != pixel {
-                    changed.push(i);
-                }
-            });
+            dense = cx.drain_changes(frame, shown, changed);
             if changed.is_empty() {
                 return Ok(());
             }
-            changed.sort_unstable();
+            if !dense {
+                changed.sort_unstable();
+            }
         }
         let frame = Frame { pixels: &self.frame, changed: &self.changed, at: cx.now() };
         // A backend that panics leaves the device in an unknown state: mark it so
@@ -522,8 +521,14 @@ impl<O: Output, C: Clock> Engine<O, C> {
             self.failed = true;
             return Err(error);
         }
-        for &i in &self.changed {
-            self.shown[i] = self.frame[i];
+        if dense {
+            // `frame == shown` at every LED not changed: copying all is the same, and
+            // cheaper than visiting the many changed ones.
+            self.shown.copy_from_slice(&self.frame);
+        } else {
+            for &i in &self.changed {
+                self.shown[i] = self.frame[i];
+            }
         }
         self.full_write = false;
         self.failed = false;

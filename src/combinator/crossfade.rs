@@ -4,6 +4,7 @@ use core::task::Poll;
 use core::time::Duration;
 
 use super::tuples::{drop_child, started};
+use crate::color::Blend;
 use crate::cx::{Layer, Start};
 use crate::error::at_most_longest;
 use crate::time::{MIN_STEP, mul, steps_due};
@@ -172,6 +173,41 @@ pub(crate) fn mix<P: Color>(from: P, to: P, share: f64) -> P {
     }
 }
 
+/// [`mix`] at one share, by table (see [`Blend`]): the same pixels.
+struct Mix {
+    share: f64,
+    blend: Blend,
+}
+
+impl Mix {
+    fn new(share: f64) -> Mix {
+        Mix { share, blend: Blend::new(share) }
+    }
+
+    /// Moves to `share`; the table is made again only for a new share strictly
+    /// between 0 and 1 (the others need none).
+    fn set(&mut self, share: f64) {
+        if share.to_bits() != self.share.to_bits() {
+            self.share = share;
+            if share > 0.0 && share < 1.0 {
+                self.blend = Blend::new(share);
+            }
+        }
+    }
+
+    /// `mix(from, to, share)`.
+    #[inline]
+    fn apply<P: Color>(&self, from: P, to: P) -> P {
+        if self.share <= 0.0 {
+            from
+        } else if self.share >= 1.0 {
+            to
+        } else {
+            self.blend.lerp(from, to)
+        }
+    }
+}
+
 impl<P: Color, A: Animation<P>, B: Animation<P>> Animation<P> for Crossfade<A, B> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
         let from_layer = cx.layer(Start::Copy);
@@ -185,7 +221,8 @@ impl<P: Color, A: Animation<P>, B: Animation<P>> Animation<P> for Crossfade<A, B
             started(|| self.to.run(cx, start))
         });
         // Declared last, dropped first: cancels the children in their layers.
-        let mut mixed = Mixed { cx, from: (&from_layer, from), to: (&to_layer, to), share: 0.0 };
+        let mut mixed =
+            Mixed { cx, from: (&from_layer, from), to: (&to_layer, to), mix: Mix::new(0.0) };
         let fade_end = start + self.duration;
         let mut fading = true;
         let mut next = 0;
@@ -206,7 +243,7 @@ impl<P: Color, A: Animation<P>, B: Animation<P>> Animation<P> for Crossfade<A, B
                 let now = cx.now();
                 if now >= fade_end {
                     fading = false;
-                    m.share = 1.0;
+                    m.mix.set(1.0);
                     let _in = m.from.0.enter();
                     drop_child(m.from.1.as_mut());
                 } else {
@@ -214,7 +251,7 @@ impl<P: Color, A: Animation<P>, B: Animation<P>> Animation<P> for Crossfade<A, B
                         true => next,
                         false => steps_due(start, now, self.step).max(next),
                     };
-                    m.share = self.share(k);
+                    m.mix.set(self.share(k));
                     next = k + 1;
                 }
             }
@@ -236,11 +273,18 @@ impl<P: Color, A: Animation<P>, B: Animation<P>> Animation<P> for Crossfade<A, B
                 // `to` ended: the fade is cut, the frame shows `to`.
                 let _in = m.from.0.enter();
                 drop_child(m.from.1.as_mut());
-                everything |= m.share != 1.0;
-                m.share = 1.0;
+                everything |= m.mix.share != 1.0;
+                m.mix.set(1.0);
             }
-            let share = m.share;
-            cx.compose(m.from.0, m.to.0, everything, |a, b| mix(a, b, share));
+            // `mix.apply`, its share looked at once rather than at every LED.
+            let (from, to, mix) = (m.from.0, m.to.0, &m.mix);
+            if mix.share <= 0.0 {
+                cx.compose(from, to, everything, |a, _| a);
+            } else if mix.share >= 1.0 {
+                cx.compose(from, to, everything, |_, b| b);
+            } else {
+                cx.compose(from, to, everything, |a, b| mix.blend.lerp(a, b));
+            }
             end.map_or(Poll::Pending, Poll::Ready)
         })
         .await
@@ -274,7 +318,7 @@ struct Mixed<'a, 'p, P: Color, FA: Future, FB: Future> {
     cx: &'a Cx<P>,
     from: (&'a Layer<'a, P>, Pin<&'p mut Option<FA>>),
     to: (&'a Layer<'a, P>, Pin<&'p mut Option<FB>>),
-    share: f64,
+    mix: Mix,
 }
 
 impl<P: Color, FA: Future, FB: Future> Drop for Mixed<'_, '_, P, FA, FB> {
@@ -290,7 +334,73 @@ impl<P: Color, FA: Future, FB: Future> Drop for Mixed<'_, '_, P, FA, FB> {
             let _in = self.to.0.enter();
             self.to.1.set(None);
         }
-        let share = self.share;
-        self.cx.compose(self.from.0, self.to.0, false, |a, b| mix(a, b, share));
+        let mix = &self.mix;
+        self.cx.compose(self.from.0, self.to.0, false, |a, b| mix.apply(a, b));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::output::Step;
+    use crate::output::apa102::Dot;
+    use crate::prelude::*;
+
+    use super::{mix, share};
+
+    /// What the output showed at `at`: the last write at or before it.
+    fn shown_at<P: Pixel>(steps: &[Step<P>], at: Instant) -> &[P] {
+        &steps.iter().rev().find(|s| s.at <= at).expect("a write before").pixels
+    }
+
+    fn steps<P: Color>(len: usize, program: &impl Animation<P>, window: Duration) -> Vec<Step<P>> {
+        let mut driver = Driver::new(Recorder::<P>::with_len(len), VirtualClock::new());
+        driver.run_for(program, window).expect("the program plays");
+        driver.into_output().steps().to_vec()
+    }
+
+    /// Every frame of a crossfade whose blend steps fall on the children's steps is
+    /// `lerp` of what each child shows alone at that instant, at that step's share:
+    /// the table the mix goes by gives exactly `Color::lerp`'s bytes.
+    fn check_against_lerp<P: Color>(
+        from: &impl Animation<P>,
+        to: &impl Animation<P>,
+        duration: Duration,
+        curve: Curve,
+    ) {
+        let (len, step) = (48, ms(10));
+        let window = duration + ms(300);
+        let fade = crossfade(from, to, duration).step(step).curve(curve);
+        let (alone_from, alone_to) = (steps(len, from, window), steps(len, to, window));
+        let mixed = steps(len, &fade, window);
+        for k in 0..=(window.as_millis() / 10) as u64 {
+            let at = Instant::ZERO + step * k as u32;
+            let s = share(step, duration, curve, k);
+            let expected: Vec<P> = shown_at(&alone_from, at)
+                .iter()
+                .zip(shown_at(&alone_to, at))
+                .map(|(&a, &b)| mix(a, b, s))
+                .collect();
+            assert_eq!(shown_at(&mixed, at), &expected[..], "at {at}, share {s}");
+        }
+    }
+
+    #[test]
+    fn every_frame_is_lerp_of_the_two_alone() {
+        let step = ms(10);
+        let colour = RGB8::new(255, 120, 20);
+        let rainbow = rainbow(0..48, step).period(step * 256);
+        let comet = comet(0..48, step, colour).bounce(true).tail_length(17);
+        check_against_lerp(&rainbow, &comet, ms(1500), Curve::Linear);
+        check_against_lerp(&comet, &rainbow, ms(1230), Curve::EaseInOut);
+        let pulse = pulse(0..48, ms(20), RGB8::new(9, 200, 77));
+        check_against_lerp(&pulse, &rainbow, ms(2000), Curve::Linear);
+    }
+
+    #[test]
+    fn every_frame_of_dots_is_lerp_of_the_two_alone() {
+        let step = ms(10);
+        let rainbow = rainbow(0..48, step).period(step * 256);
+        let comet = comet(0..48, step, Dot::new(RGB8::new(255, 120, 20), 7)).bounce(true);
+        check_against_lerp(&rainbow, &comet, ms(1500), Curve::Linear);
     }
 }
