@@ -243,3 +243,142 @@ fn keys_errors_say_what_to_do() {
     );
     assert!(std::error::Error::source(&err).is_some());
 }
+
+// ---- A real terminal: raw mode, one reader, Ctrl-C as a key, the terminal restored.
+
+/// Set in the child this test starts on a pseudo-terminal.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const PTY_CHILD: &str = "BLINKEN_KEYS_PTY_CHILD";
+
+/// `Keys::new` on a terminal, end to end: the test runs itself again as a child whose
+/// standard input and output are a pseudo-terminal, types keys into it, and checks
+/// what the child reports and the terminal's settings after it is gone: raw mode while
+/// reading (a second reader refused with `InUse`), a key pressing its input, Ctrl-C a
+/// key and not a signal, and the settings restored on drop and after a panic.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[test]
+fn keys_in_a_real_terminal() {
+    if std::env::var_os(PTY_CHILD).is_some() {
+        return pty::child();
+    }
+    pty::parent();
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod pty {
+    use std::fs::File;
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Command;
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    use blinken::input::{Input, KeyMap, Keys, KeysError};
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    use rustix::termios::{LocalModes, Termios, tcgetattr};
+
+    const PATIENCE: Duration = Duration::from_secs(20);
+
+    /// Polls `done` until it is true, for at most [`PATIENCE`].
+    fn until(what: &str, mut done: impl FnMut() -> bool) {
+        let give_up = Instant::now() + PATIENCE;
+        while !done() {
+            assert!(Instant::now() < give_up, "child: gave up waiting for {what}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn is_raw(settings: &Termios) -> bool {
+        !settings.local_modes.intersects(LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG)
+    }
+
+    /// The child: standard input is the terminal.
+    pub(super) fn child() {
+        let button = Input::new();
+        let keys = Keys::new(KeyMap::new().bind('n', &button)).expect("keys on a terminal");
+        assert!(is_raw(&tcgetattr(std::io::stdin()).unwrap()), "raw mode while reading");
+        assert!(matches!(Keys::new(KeyMap::new()), Err(KeysError::InUse)), "one reader");
+        println!("child: raw");
+        until("the key n", || !button.edges().is_empty());
+        println!("child: pressed");
+        until("Ctrl-C", || keys.is_quit());
+        println!("child: quit");
+        drop(keys);
+        assert!(!is_raw(&tcgetattr(std::io::stdin()).unwrap()), "restored on drop");
+        println!("child: restored");
+        // Raw again, then a panic: the terminal is given back before the message.
+        let mut again = None;
+        until("the reader of the first Keys to end", || {
+            again = Keys::new(KeyMap::new()).ok();
+            again.is_some()
+        });
+        assert!(is_raw(&tcgetattr(std::io::stdin()).unwrap()));
+        println!("child: raw again");
+        panic!("child: a panic while the terminal is raw");
+    }
+
+    /// The parent: a pseudo-terminal, the child on it, keys typed when it asks.
+    pub(super) fn parent() {
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("a pseudo-terminal");
+        grantpt(&master).unwrap();
+        unlockpt(&master).unwrap();
+        let name = ptsname(&master, Vec::new()).unwrap();
+        let slave = File::options().read(true).write(true).open(name.to_str().unwrap()).unwrap();
+        let original = tcgetattr(&slave).unwrap();
+        assert!(!is_raw(&original), "a new terminal is cooked");
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "keys_in_a_real_terminal", "--nocapture", "--test-threads", "1"])
+            .env(super::PTY_CHILD, "1")
+            .env("RUST_BACKTRACE", "0")
+            .stdin(slave.try_clone().unwrap())
+            .stdout(slave.try_clone().unwrap())
+            .stderr(slave.try_clone().unwrap())
+            .spawn()
+            .unwrap();
+        // The child's output, line by line, from the master side.
+        let mut typing = File::from(master);
+        let reading = typing.try_clone().unwrap();
+        let (lines, seen) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(reading).lines() {
+                let Ok(line) = line else { break };
+                if lines.send(line.trim_end().to_owned()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut transcript = Vec::new();
+        let mut wait_for = |wanted: &str| loop {
+            match seen.recv_timeout(PATIENCE) {
+                Ok(line) if line.contains(wanted) => {
+                    transcript.push(line);
+                    return transcript.clone();
+                }
+                Ok(line) => transcript.push(line),
+                Err(_) => panic!("no {wanted:?} from the child; it said: {transcript:#?}"),
+            }
+        };
+        wait_for("child: raw");
+        typing.write_all(b"n").unwrap();
+        wait_for("child: pressed");
+        typing.write_all(b"\x03").unwrap(); // Ctrl-C: a key in raw mode, not SIGINT
+        wait_for("child: restored");
+        wait_for("child: raw again");
+        let said = wait_for("a panic while the terminal is raw");
+        let give_up = Instant::now() + PATIENCE;
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > give_up {
+                let _ = child.kill();
+                panic!("the child did not end; it said: {said:#?}");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        // The child's test failed (the panic), it was not killed by a signal.
+        assert_eq!(status.code(), Some(101), "{status}; it said: {said:#?}");
+        let after = tcgetattr(&slave).unwrap();
+        assert_eq!(after.local_modes, original.local_modes, "the terminal is restored");
+        assert_eq!(after.input_modes, original.input_modes, "the terminal is restored");
+    }
+}

@@ -201,14 +201,18 @@ impl Keys {
     }
 }
 
+/// How long the reader of a terminal waits for a key before it looks whether to stop.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const RAW_WAIT: core::time::Duration = core::time::Duration::from_millis(100);
+
 impl Drop for Keys {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::Release);
         if let Some(thread) = self.thread.take() {
-            // In raw mode a read returns within a tenth of a second: wait for it
-            // before restoring the terminal, which would turn that read into one that
-            // waits for a whole line. A pipe may block for good: let its thread go
-            // (it reads one more chunk at most, and drops it).
+            // In raw mode the reader reads only what is there and looks at `stop`
+            // every tenth of a second: wait for it, so that no read is left behind
+            // the restored terminal. A pipe may block for good: let its thread go (it
+            // reads one more chunk at most, and drops it).
             if self.is_raw {
                 let _ = thread.join();
             }
@@ -252,6 +256,17 @@ impl Reader {
         loop {
             if self.shared.stop.load(Ordering::Acquire) {
                 return;
+            }
+            // Raw mode: read only what is there, so that no read can block, even once
+            // the terminal is cooked again (a panic hook restores it before the drop
+            // of `Keys` waits for this thread).
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            if self.is_raw && !raw::readable(RAW_WAIT) {
+                let at = self.shared.map.now();
+                for key in decoder.flush() {
+                    self.shared.map.press(key, at);
+                }
+                continue;
             }
             let (keys, ended) = match self.reader.read(&mut buffer) {
                 // Raw mode: no key within a tenth of a second. A lone ESC is Escape.

@@ -65,3 +65,21 @@ impl Drop for RawMode {
         }
     }
 }
+
+/// Whether standard input has bytes to read (or its end, or an error to report),
+/// waiting at most `wait`. An interrupted wait counts as "not yet".
+pub(super) fn readable(wait: core::time::Duration) -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let timeout = Timespec {
+        tv_sec: wait.as_secs().try_into().unwrap_or(i64::MAX),
+        tv_nsec: wait.subsec_nanos().into(),
+    };
+    match poll(&mut fds, Some(&timeout)) {
+        Ok(ready) => ready > 0,
+        Err(rustix::io::Errno::INTR) => false,
+        // Any other error of poll itself: let the read report it.
+        Err(_) => true,
+    }
+}
