@@ -9,8 +9,9 @@
 //! ```
 //!
 //! Keys (read one at a time, the terminal in raw mode; from a pipe, byte by byte):
-//! space, Enter or `n` is a press of the button (the next demo), `s` stops, `q` or
-//! Ctrl-C quits, and so does the end of standard input. A key cannot be held in a
+//! space, Enter or `n` is a press of the button (the next demo), `o` flashes the outer
+//! ring for a second over whatever plays (a temporary overlay: the demo underneath goes
+//! on, untouched), `s` stops, `q` or Ctrl-C quits, and so does the end of standard input. A key cannot be held in a
 //! terminal, so the long press (stop) needs a real button: held for half a second,
 //! it stops the player while still down.
 //!
@@ -74,7 +75,8 @@ fn record(args: &common::Args) -> Result<(), Box<dyn Error>> {
 }
 
 /// The keys, as the help line shows them.
-const KEYS: &str = "space, Enter or n: next demo · s: stop · q or Ctrl-C: quit";
+const KEYS: &str =
+    "space, Enter or n: next demo · o: flash (an overlay) · s: stop · q or Ctrl-C: quit";
 
 /// A player on the terminal simulator, bound to the button and the keys.
 fn play(button: Option<Option<String>>, play_for: Option<Duration>) -> Result<(), Box<dyn Error>> {
@@ -84,9 +86,13 @@ fn play(button: Option<Option<String>>, play_for: Option<Duration>) -> Result<()
         None => (Input::new(), None),
     };
     // The keys press the same input as the GPIO button (both on CLOCK_MONOTONIC).
-    let stop = Input::new();
-    let map =
-        KeyMap::new().bind(' ', &input).bind(Key::Enter, &input).bind('n', &input).bind('s', &stop);
+    let (stop, flash) = (Input::new(), Input::new());
+    let map = KeyMap::new()
+        .bind(' ', &input)
+        .bind(Key::Enter, &input)
+        .bind('n', &input)
+        .bind('o', &flash)
+        .bind('s', &stop);
     let keys = Keys::new(map)?;
     eprintln!("button: {KEYS}");
     let board = Matrix::talk();
@@ -96,6 +102,10 @@ fn play(button: Option<Option<String>>, play_for: Option<Duration>) -> Result<()
         binding = binding.preset(preset);
     }
     let bound = binding.spawn(player.handle())?;
+    let ring = board.outer_ring();
+    let flashing = Binding::new(&flash)
+        .overlay(move || blink(ring.clone(), ms(100)).timeout(secs(1)).boxed())
+        .spawn(player.handle())?;
     let stopper = {
         let (edges, handle) = (stop.subscribe(), player.handle());
         std::thread::spawn(move || {
@@ -118,7 +128,9 @@ fn play(button: Option<Option<String>>, play_for: Option<Duration>) -> Result<()
     drop(keep); // a GPIO button lets its line go
     input.close(); // the binding ends
     stop.close(); // and the stopper
+    flash.close(); // and the flash's binding
     let _ = bound.join();
+    let _ = flashing.join();
     let _ = stopper.join();
     common::shutdown(player)?;
     Ok(())
