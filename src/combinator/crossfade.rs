@@ -162,7 +162,9 @@ pub(crate) fn share(step: Duration, duration: Duration, curve: Curve, k: u64) ->
     curve.at(elapsed.as_nanos() as f64 / duration.as_nanos() as f64)
 }
 
-/// The mix of `from` and `to` with a `share` of `to` (also a player's crossfade).
+/// The mix of `from` and `to` with a `share` of `to`: what [`Mix`] computes by table,
+/// the reference of the tests.
+#[cfg(test)]
 pub(crate) fn mix<P: Color>(from: P, to: P, share: f64) -> P {
     if share <= 0.0 {
         from
@@ -174,19 +176,19 @@ pub(crate) fn mix<P: Color>(from: P, to: P, share: f64) -> P {
 }
 
 /// [`mix`] at one share, by table (see [`Blend`]): the same pixels.
-struct Mix {
-    share: f64,
+pub(crate) struct Mix {
+    pub(crate) share: f64,
     blend: Blend,
 }
 
 impl Mix {
-    fn new(share: f64) -> Mix {
+    pub(crate) fn new(share: f64) -> Mix {
         Mix { share, blend: Blend::new(share) }
     }
 
     /// Moves to `share`; the table is made again only for a new share strictly
     /// between 0 and 1 (the others need none).
-    fn set(&mut self, share: f64) {
+    pub(crate) fn set(&mut self, share: f64) {
         if share.to_bits() != self.share.to_bits() {
             self.share = share;
             if share > 0.0 && share < 1.0 {
@@ -197,7 +199,7 @@ impl Mix {
 
     /// `mix(from, to, share)`.
     #[inline]
-    fn apply<P: Color>(&self, from: P, to: P) -> P {
+    pub(crate) fn apply<P: Color>(&self, from: P, to: P) -> P {
         if self.share <= 0.0 {
             from
         } else if self.share >= 1.0 {

@@ -25,5 +25,5 @@ pub use sequence::{Sequence, sequence};
 pub use timeout::{Timeout, timeout};
 
 // The blend and composition rules, shared with a player's overlay and crossfade.
-pub(crate) use crossfade::{mix, share};
+pub(crate) use crossfade::{Mix, share};
 pub(crate) use overlay::over;

@@ -39,7 +39,7 @@ use super::event::{Event, StopReason};
 use super::handle::{PlayId, Shared};
 use super::queue::{Command, Fade};
 use super::serve::panic_message;
-use crate::combinator::{mix, over, share};
+use crate::combinator::{Mix, over, share};
 use crate::cx::{Layer, Start};
 use crate::{
     Animation, BoxAnimation, Color, Crossfade, Cx, Dot, Instant, Pixel, RGB8, RunError, Sleep,
@@ -189,8 +189,8 @@ struct Fading<'a> {
     /// The next blend step.
     next: u64,
     sleep: Option<Sleep<'a>>,
-    /// The share of `base` now.
-    share: f64,
+    /// The share of `base` now, with its blend table.
+    share: Mix,
 }
 
 /// The stage's future.
@@ -199,7 +199,7 @@ struct Run<'a, P: Pixel> {
     shared: &'a Shared<P>,
     virtual_clock: bool,
     cx: &'a Cx<P>,
-    mix: fn(P, P, f64) -> P,
+    mix: fn(&Mix, P, P) -> P,
     /// The program the inner fade fades out.
     older: Slot<'a, P>,
     /// The program the fade fades out (and the inner fade fades in).
@@ -358,7 +358,7 @@ impl<'a, P: Pixel> Run<'a, P> {
             curve: fade.curve,
             next: 0,
             sleep: None,
-            share: 0.0,
+            share: Mix::new(0.0),
         });
         self.everything = true;
     }
@@ -448,19 +448,19 @@ impl<'a, P: Pixel> Run<'a, P> {
         };
         let from = match &self.inner {
             Some(inner) => {
-                let share = inner.share;
+                let share = &inner.share;
                 let _in = self.mid_inner.enter();
                 cx.compose(&self.older.layer, &self.outgoing.layer, everything, |a, b| {
-                    mix(a, b, share)
+                    mix(share, a, b)
                 });
                 &self.mid_inner
             }
             None => &self.outgoing.layer,
         };
         {
-            let share = fade.share;
+            let share = &fade.share;
             let _in = self.mid.enter();
-            cx.compose(from, &self.base.layer, everything, |a, b| mix(a, b, share));
+            cx.compose(from, &self.base.layer, everything, |a, b| mix(share, a, b));
         }
         cx.compose(&self.mid, &self.top.layer, everything, over);
     }
@@ -486,14 +486,14 @@ fn advance<'a, P: Pixel>(
         fade.sleep = None;
         stepped = true;
         if now >= fade.end {
-            fade.share = 1.0;
+            fade.share.set(1.0);
             return (true, true);
         }
         let k = match now == deadline {
             true => fade.next,
             false => crate::time::steps_due(fade.start, now, step).max(fade.next),
         };
-        fade.share = share(step, fade.duration, fade.curve, k);
+        fade.share.set(share(step, fade.duration, fade.curve, k));
         fade.next = k + 1;
     }
 }
@@ -544,7 +544,7 @@ pub(super) fn refuse_endless<P: Pixel>(
 
 /// The mix of a crossfade for pixels of type `P`: [`Color::lerp`] for the crate's
 /// colours, a switch at one half for the others (`bool` cannot be half on).
-pub(super) fn mixer<P: Pixel>() -> fn(P, P, f64) -> P {
+pub(super) fn mixer<P: Pixel>() -> fn(&Mix, P, P) -> P {
     if TypeId::of::<P>() == TypeId::of::<RGB8>() {
         mix_as::<P, RGB8>
     } else if TypeId::of::<P>() == TypeId::of::<Dot>() {
@@ -555,19 +555,19 @@ pub(super) fn mixer<P: Pixel>() -> fn(P, P, f64) -> P {
 }
 
 /// [`mix`] for a `P` that is the colour type `C`.
-fn mix_as<P: Pixel, C: Color>(a: P, b: P, share: f64) -> P {
+fn mix_as<P: Pixel, C: Color>(mix: &Mix, a: P, b: P) -> P {
     let colours = (&a as &dyn Any).downcast_ref::<C>().zip((&b as &dyn Any).downcast_ref::<C>());
     match colours {
-        Some((&a, &b)) => *(&mix(a, b, share) as &dyn Any)
+        Some((&a, &b)) => *(&mix.apply(a, b) as &dyn Any)
             .downcast_ref::<P>()
             .expect("the mix of two `C` is a `C`, which is `P`"),
-        None => switch(a, b, share),
+        None => switch(mix, a, b),
     }
 }
 
 /// `a` until the share reaches one half, then `b`.
-fn switch<P: Pixel>(a: P, b: P, share: f64) -> P {
-    if share < 0.5 { a } else { b }
+fn switch<P: Pixel>(mix: &Mix, a: P, b: P) -> P {
+    if mix.share < 0.5 { a } else { b }
 }
 
 #[cfg(test)]
@@ -577,11 +577,22 @@ mod tests {
     #[test]
     fn colours_mix_and_the_rest_switches_at_one_half() {
         let (red, blue) = (RGB8::new(255, 0, 0), RGB8::new(0, 0, 255));
-        assert_eq!(mixer::<RGB8>()(red, blue, 0.2), RGB8::new(204, 0, 51));
+        assert_eq!(mixer::<RGB8>()(&Mix::new(0.2), red, blue), RGB8::new(204, 0, 51));
         let (a, b) = (Dot::new(red, 31), Dot::new(blue, 1));
-        assert_eq!(mixer::<Dot>()(a, b, 0.5), Dot::new(RGB8::new(128, 0, 128), 16));
+        assert_eq!(mixer::<Dot>()(&Mix::new(0.5), a, b), Dot::new(RGB8::new(128, 0, 128), 16));
+        assert_eq!(mixer::<RGB8>()(&Mix::new(0.0), red, blue), red);
+        assert_eq!(mixer::<RGB8>()(&Mix::new(1.0), red, blue), blue);
+        // The table gives `lerp`'s bytes at every share a player's fade takes.
+        let mut mix = Mix::new(0.0);
+        for k in 0..=1000 {
+            let t = f64::from(k) / 1000.0;
+            mix.set(t);
+            for (x, y) in [(red, blue), (RGB8::new(3, 200, 77), RGB8::new(250, 1, 128))] {
+                assert_eq!(mixer::<RGB8>()(&mix, x, y), RGB8::lerp(x, y, t), "at {t}");
+            }
+        }
         let switch = mixer::<bool>();
-        assert!(switch(true, false, 0.49));
-        assert!(!switch(true, false, 0.5));
+        assert!(switch(&Mix::new(0.49), true, false));
+        assert!(!switch(&Mix::new(0.5), true, false));
     }
 }
