@@ -1,4 +1,4 @@
-//! The driver's timer queue: a 4-ary heap of deadlines with lazy cancellation.
+//! The driver's timer queue: a binary heap of deadlines with lazy cancellation.
 //!
 //! Every registration gets a fresh sequence number that doubles as a generation: a
 //! slot whose sequence no longer matches its heap entry was cancelled or fired, and the
@@ -6,8 +6,10 @@
 //! sequence (registrations due at one instant fire in the order they were made).
 //!
 //! Playback is one pop and one push per event, on a heap as large as the number of
-//! running leaves: a 4-ary heap is half as deep as a binary one, and comparing a packed
-//! `(deadline, sequence)` pair is one wide comparison instead of a chain of them.
+//! running leaves. The heap is written out rather than `std`'s `BinaryHeap` of tuples:
+//! comparing a packed `(deadline, sequence)` pair is one wide comparison instead of a
+//! chain of them, and the two children are compared without bounds checks. (A 4-ary
+//! heap, half as deep, took more instructions per pop at 1000 timers and was no faster.)
 //!
 //! A slot keeps its waker after it fires or is cancelled: the next registration in that
 //! slot is usually the same leaf again (the free list is a stack), which then costs no
@@ -50,12 +52,9 @@ impl Entry {
     }
 }
 
-/// Children per heap node.
-const ARITY: usize = 4;
-
 #[derive(Debug, Default)]
 pub(crate) struct Timers {
-    /// A min-heap on [`Entry::key`]: the children of `i` are `ARITY·i + 1 ..= ARITY·i + ARITY`.
+    /// A min-heap on [`Entry::key`]: the children of `i` are `2i + 1` and `2i + 2`.
     heap: Vec<Entry>,
     slots: Vec<Slot>,
     free: Vec<u32>,
@@ -181,7 +180,7 @@ impl Timers {
     fn sift_up(&mut self, mut i: usize, entry: Entry) {
         let key = entry.key();
         while i > 0 {
-            let parent = (i - 1) / ARITY;
+            let parent = (i - 1) / 2;
             if self.heap[parent].key() <= key {
                 break;
             }
@@ -202,17 +201,12 @@ impl Timers {
         }
         let mut hole = 0;
         loop {
-            let first = ARITY * hole + 1;
-            let best = match self.heap.get(first..first + ARITY) {
-                // Every child present (all but the last parent): a tournament of two
-                // pairs, without bounds checks.
-                Some(&[a, b, c, d]) => {
-                    let (i, ab) = if b.key() < a.key() { (1, b) } else { (0, a) };
-                    let (j, cd) = if d.key() < c.key() { (3, d) } else { (2, c) };
-                    first + if cd.key() < ab.key() { j } else { i }
-                }
+            let first = 2 * hole + 1;
+            let best = match self.heap.get(first..first + 2) {
+                Some(&[a, b]) => first + usize::from(b.key() < a.key()),
                 _ if first >= len => break,
-                _ => (first..len).min_by_key(|&c| self.heap[c].key()).unwrap_or(first),
+                // The last parent may have one child.
+                _ => first,
             };
             self.heap[hole] = self.heap[best];
             hole = best;
@@ -226,16 +220,16 @@ impl Timers {
         if len < 2 {
             return;
         }
-        for i in (0..=(len - 2) / ARITY).rev() {
+        for i in (0..=(len - 2) / 2).rev() {
             let entry = self.heap[i];
             let key = entry.key();
             let mut hole = i;
             loop {
-                let first = ARITY * hole + 1;
+                let first = 2 * hole + 1;
                 if first >= len {
                     break;
                 }
-                let end = (first + ARITY).min(len);
+                let end = (first + 2).min(len);
                 let best = (first..end).min_by_key(|&c| self.heap[c].key()).unwrap_or(first);
                 if self.heap[best].key() >= key {
                     break;
@@ -341,5 +335,28 @@ mod tests {
         fn wake_by_ref(self: &std::sync::Arc<Self>) {
             self.0.lock().unwrap().push(self.1);
         }
+    }
+
+    #[test]
+    fn a_rebuild_after_many_cancels_keeps_the_order() {
+        use std::sync::{Arc, Mutex};
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut t = Timers::default();
+        let mut expected = Vec::new();
+        for id in 0..200_u64 {
+            let deadline = (id * 7919) % 500;
+            let waker = Waker::from(Arc::new(Shared(Arc::clone(&log), id)));
+            t.insert(ns(deadline), &waker);
+            expected.push((deadline, id));
+        }
+        for i in 0..2_000 {
+            let k = t.insert(ns(10_000 + i), Waker::noop());
+            t.cancel(k);
+        }
+        assert!(t.heap.len() < 1_000, "the heap was rebuilt");
+        t.wake_due(ns(1_000));
+        expected.sort_unstable();
+        let fired = core::mem::take(&mut *log.lock().unwrap());
+        assert_eq!(fired, expected.iter().map(|e| e.1).collect::<Vec<_>>());
     }
 }

@@ -6,9 +6,10 @@
 //! set bits, lowest index first. Waking one of 1000 blinks therefore polls one future,
 //! not 1000, and the order of writes at one instant is the order of declaration.
 //!
-//! A wake-up costs two atomic read-modify-writes here: the branch's bit, and a flag
-//! that only the first branch woken since the parent's last poll finds clear, so only
-//! that one wakes the parent. The parent's waker is kept, not taken, and woken by
+//! A wake-up costs two atomic read-modify-writes here: the branch's bit, and its word's
+//! bit in a summary word, which only the first branch woken since the parent's last
+//! poll finds clear, so only that one wakes the parent; the poll then visits only the
+//! words the summary names. The parent's waker is kept, not taken, and woken by
 //! reference: the first one registered is stored once ([`OnceLock`]) and read without
 //! a lock; only a parent whose waker changes (the future moved to another task) goes
 //! through a mutex from then on.
@@ -36,8 +37,9 @@ pub(crate) struct Branches<'a> {
 
 struct ReadySet {
     words: Box<[AtomicU64]>,
-    /// The parent was woken since it last looked at `words`.
-    notified: AtomicBool,
+    /// Bit `w % 64` is set when word `w` of `words` may have bits set; nonzero when
+    /// the parent was woken since it last looked.
+    summary: AtomicU64,
     /// The parent's first waker.
     parent: OnceLock<Waker>,
     /// The parent's waker changed since: wake `moved_to` instead.
@@ -92,10 +94,12 @@ impl Wake for BranchWake {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        // SeqCst: the poller clears `notified` before it reads `words`, so either it
-        // sees this bit or this swap finds `notified` clear and wakes it.
-        self.ready.words[self.index / 64].fetch_or(1 << (self.index % 64), Ordering::SeqCst);
-        if !self.ready.notified.swap(true, Ordering::SeqCst) {
+        // SeqCst: the poller clears `summary` before it reads `words`, so either it
+        // sees this bit or the summary keeps it; then the first branch that finds the
+        // summary clear wakes the parent.
+        let word = self.index / 64;
+        self.ready.words[word].fetch_or(1 << (self.index % 64), Ordering::SeqCst);
+        if self.ready.summary.fetch_or(1 << (word % 64), Ordering::SeqCst) == 0 {
             self.ready.wake_parent();
         }
     }
@@ -113,7 +117,8 @@ impl<'a> Branches<'a> {
             .collect();
         let ready = Arc::new(ReadySet {
             words,
-            notified: AtomicBool::new(false),
+            // Every word may be set: the first poll looks at them all.
+            summary: AtomicU64::new(u64::MAX),
             parent: OnceLock::new(),
             moved: AtomicBool::new(false),
             moved_to: Mutex::new(None),
@@ -134,24 +139,49 @@ impl<'a> Branches<'a> {
     pub(crate) fn poll_woken(&mut self, task: &Context<'_>, mut ended: impl FnMut(usize, Instant)) {
         self.ready.register(task.waker(), &mut self.registered);
         // Before `words` is read: a branch woken from here on wakes the parent again.
-        self.ready.notified.store(false, Ordering::SeqCst);
-        for w in 0..self.ready.words.len() {
-            // A plain load first: most words are empty, and a swap is a locked
-            // read-modify-write even when it changes nothing.
-            if self.ready.words[w].load(Ordering::SeqCst) == 0 {
+        let mut summary = self.ready.summary.swap(0, Ordering::SeqCst);
+        let words = self.ready.words.len();
+        let mut w = 0;
+        while w < words {
+            if words <= 64 {
+                // Up to 64 words (4096 branches) a summary bit names one word: jump to
+                // the next one named.
+                let ahead = summary >> w;
+                if ahead == 0 {
+                    break;
+                }
+                w += ahead.trailing_zeros() as usize;
+            } else if summary & (1 << (w % 64)) == 0 {
+                // Beyond, bit `b` stands for every word `w` with `w % 64 == b`.
+                w += 1;
                 continue;
             }
-            let mut bits = self.ready.words[w].swap(0, Ordering::SeqCst);
-            while bits != 0 {
-                let index = w * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                let Some(future) = &mut self.futures[index] else { continue };
-                let mut branch_task = Context::from_waker(&self.wakers[index]);
-                if let Poll::Ready(end) = future.as_mut().poll(&mut branch_task) {
-                    self.futures[index] = None;
-                    self.running -= 1;
-                    ended(index, end);
-                }
+            self.poll_word(w, &mut ended);
+            w += 1;
+            // A branch this poll woke names its word: a later word is visited in this
+            // pass, as a scan of every word would.
+            summary |= self.ready.summary.load(Ordering::Relaxed);
+        }
+    }
+
+    /// Polls the woken branches of word `w`, lowest index first.
+    fn poll_word(&mut self, w: usize, ended: &mut impl FnMut(usize, Instant)) {
+        // A plain load first: a word the summary names may have been emptied by an
+        // earlier poll, and a swap is a locked read-modify-write even when it changes
+        // nothing.
+        if self.ready.words[w].load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        let mut bits = self.ready.words[w].swap(0, Ordering::SeqCst);
+        while bits != 0 {
+            let index = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let Some(future) = &mut self.futures[index] else { continue };
+            let mut branch_task = Context::from_waker(&self.wakers[index]);
+            if let Poll::Ready(end) = future.as_mut().poll(&mut branch_task) {
+                self.futures[index] = None;
+                self.running -= 1;
+                ended(index, end);
             }
         }
     }
@@ -242,6 +272,40 @@ mod tests {
             let waker = slot.lock().unwrap().clone().unwrap();
             std::thread::spawn(move || waker.wake()).join().unwrap();
             assert_eq!(a.0.load(Ordering::SeqCst), round);
+        }
+    }
+
+    #[test]
+    fn woken_branches_are_polled_in_declaration_order_at_any_width() {
+        for n in [1, 63, 64, 65, 1000, 4096, 4097, 9000] {
+            let log: Rc<RefCell<Vec<usize>>> = Rc::default();
+            let wakers: Rc<RefCell<Vec<Option<Waker>>>> = Rc::new(RefCell::new(vec![None; n]));
+            let mut branches = Branches::new((0..n).map(|i| {
+                let (log, wakers) = (Rc::clone(&log), Rc::clone(&wakers));
+                Box::pin(core::future::poll_fn(move |task: &mut Context<'_>| {
+                    log.borrow_mut().push(i);
+                    wakers.borrow_mut()[i] = Some(task.waker().clone());
+                    Poll::<Instant>::Pending
+                })) as Pin<Box<dyn Future<Output = _>>>
+            }));
+            let (_, parent) = counter();
+            branches.poll_woken(&Context::from_waker(&parent), |_, _| {});
+            assert_eq!(*log.borrow(), (0..n).collect::<Vec<_>>(), "the first poll starts all");
+            // Wake a scattered set in a scrambled order.
+            let mut woken: Vec<usize> = (0..n).filter(|i| (i * 7 + 3) % 11 < 3).collect();
+            woken.reverse();
+            let third = woken.len() / 3;
+            woken.rotate_left(third);
+            log.borrow_mut().clear();
+            for &i in &woken {
+                wakers.borrow()[i].as_ref().unwrap().wake_by_ref();
+            }
+            branches.poll_woken(&Context::from_waker(&parent), |_, _| {});
+            woken.sort_unstable();
+            assert_eq!(*log.borrow(), woken, "{n} branches");
+            log.borrow_mut().clear();
+            branches.poll_woken(&Context::from_waker(&parent), |_, _| {});
+            assert!(log.borrow().is_empty(), "nothing woken, nothing polled");
         }
     }
 }
