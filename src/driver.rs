@@ -142,7 +142,6 @@ impl<O: Output, C: Clock> Driver<O, C> {
                 output_panicked: false,
                 changed: Vec::with_capacity(len),
                 full_write: true,
-                due: Vec::new(),
                 root_waker: Waker::from(Arc::clone(&root)),
                 root,
             },
@@ -405,8 +404,6 @@ struct Engine<O: Output, C> {
     changed: Vec<usize>,
     /// The next write sends every LED: first write, or after a failed one.
     full_write: bool,
-    /// Wakers of due timers (reused buffer).
-    due: Vec<Waker>,
     root: Arc<RootWake>,
     root_waker: Waker,
 }
@@ -420,6 +417,7 @@ impl<O: Output, C: Clock> Engine<O, C> {
         keep_going: &mut dyn FnMut() -> Go,
     ) -> Result<RunEnd, RunError<O::Error>> {
         let output_error = |at| move |source| RunError::Output { at, source };
+        let virtual_clock = self.clock.is_virtual();
         self.root.wake_by_ref();
         loop {
             let now = cx.now();
@@ -454,13 +452,18 @@ impl<O: Output, C: Clock> Engine<O, C> {
                 (next, limit) => next.or(limit),
             };
             // A wake-up from outside (a future of the animation woken by another thread)
-            // must end the sleep: announce it, then look at the flag once more.
-            self.root.sleeping.store(true, Ordering::SeqCst);
+            // must end the sleep: announce it, then look at the flag once more. A
+            // virtual clock never waits, so there is no sleep to end.
+            if !virtual_clock {
+                self.root.sleeping.store(true, Ordering::SeqCst);
+            }
             let slept = match self.root.woken.load(Ordering::SeqCst) {
                 true => Ok(()),
                 false => self.clock.sleep_until(wake_at),
             };
-            self.root.sleeping.store(false, Ordering::SeqCst);
+            if !virtual_clock {
+                self.root.sleeping.store(false, Ordering::SeqCst);
+            }
             slept.map_err(|Idle| RunError::Idle { at: now })?;
             let mut later = self.clock.now().max(now);
             match keep_going() {
@@ -472,10 +475,7 @@ impl<O: Output, C: Clock> Engine<O, C> {
                 later = later.min(limit);
             }
             cx.set_now(later);
-            cx.timers().borrow_mut().take_due(later, &mut self.due);
-            for waker in self.due.drain(..) {
-                waker.wake();
-            }
+            cx.timers().borrow_mut().wake_due(later);
         }
     }
 
@@ -548,7 +548,9 @@ struct RootWake {
 
 impl RootWake {
     fn take(&self) -> bool {
-        self.woken.swap(false, Ordering::AcqRel)
+        // A plain load first: after the polls of a round the flag is usually clear,
+        // and a swap is a locked read-modify-write even when it changes nothing.
+        self.woken.load(Ordering::Relaxed) && self.woken.swap(false, Ordering::AcqRel)
     }
 }
 

@@ -106,14 +106,19 @@ impl<P: Pixel> Blink<P> {
 
 impl<P: Pixel> Blink<P> {
     /// The instant of edge `e`: edge `2r` switches round `r` on, edge `2r + 1` off.
-    fn edge_at(&self, start: Instant, e: u64) -> Instant {
-        let round_start = start.add_times(self.period(), e / 2);
-        if e % 2 == 0 { round_start } else { round_start + self.on }
+    /// `period` and `on` are the period and the on time in nanoseconds, computed once a
+    /// run. Saturating, as `start.add_times(period, r) + on` is.
+    fn edge_at(start: Instant, period: u128, on: u128, e: u64) -> Instant {
+        let offset = period.saturating_mul(u128::from(e / 2));
+        let offset = if e % 2 == 0 { offset } else { offset.saturating_add(on) };
+        Instant::from_nanos(
+            start.as_nanos().saturating_add(u64::try_from(offset).unwrap_or(u64::MAX)),
+        )
     }
 
     /// The last edge due at `now`, in O(1) (0 for a zero period: no skipping).
-    fn edge_due(&self, start: Instant, now: Instant) -> u64 {
-        let period = self.period().as_nanos();
+    fn edge_due(&self, start: Instant, period: Duration, now: Instant) -> u64 {
+        let period = period.as_nanos();
         if period == 0 {
             return 0;
         }
@@ -127,20 +132,22 @@ impl<P: Pixel> Blink<P> {
 impl<P: Pixel> Animation<P> for Blink<P> {
     async fn run(&self, cx: &Cx<P>, start: Instant) -> Instant {
         let _off = cx.off_on_drop(&self.leds);
+        let period = self.period();
+        let (period_ns, on_ns) = (period.as_nanos(), self.on.as_nanos());
         // The run ends at edge 2·times, the on edge of the first round not played.
         let last = self.times.map(|times| times.saturating_mul(2));
-        let mut edge = self.edge_due(start, cx.now());
+        let mut edge = self.edge_due(start, period, cx.now());
         while last.is_none_or(|last| edge < last) {
             cx.fill(&self.leds, if edge % 2 == 0 { self.value } else { P::OFF });
             let next = edge.saturating_add(1);
-            let due = cx.sleep_until(self.edge_at(start, next)).await;
+            let due = cx.sleep_until(Self::edge_at(start, period_ns, on_ns, next)).await;
             // Late? Jump to the edge due now (one division); on time, this is `next`.
             edge = match cx.now() == due {
                 true => next,
-                false => self.edge_due(start, cx.now()).max(next),
+                false => self.edge_due(start, period, cx.now()).max(next),
             };
         }
-        start.add_times(self.period(), self.times.unwrap_or(u64::MAX))
+        start.add_times(period, self.times.unwrap_or(u64::MAX))
     }
 
     fn validate(&self, len: usize) -> Result<(), ValidationError> {
