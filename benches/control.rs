@@ -22,6 +22,8 @@
 //! written to `$CARGO_TARGET_DIR/blinken-bench/control.json` (`target/blinken-bench/`
 //! in the package when `CARGO_TARGET_DIR` is unset).
 
+mod common;
+
 use std::net::{SocketAddr, TcpStream};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
@@ -31,6 +33,8 @@ use std::time::{Duration, Instant};
 use blinken::control::{Connection, Server};
 use blinken::{Frame, Output, Player, SystemClock};
 use serde_json::json;
+
+use common::{machine, percentile};
 
 const KEY: &[u8] = b"bench key";
 const WARM_UP: usize = 50;
@@ -130,11 +134,6 @@ fn new_connections(
     out
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
-}
-
 fn us(d: Duration) -> f64 {
     (d.as_nanos() as f64 / 1000.0 * 10.0).round() / 10.0
 }
@@ -179,17 +178,6 @@ fn decode_costs() -> Vec<(&'static str, f64)> {
         ("decoder_json_1mib_us", time(&json(1 << 20), &full)),
         ("decoder_pickle_1m_values_us", time(&pickle, &full)),
     ]
-}
-
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')))
-        .map_or("unknown CPU", |(_, m)| m.trim());
-    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    format!("{model}, {cpus} CPUs, Linux {}", kernel.trim())
 }
 
 fn main() {

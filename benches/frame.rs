@@ -34,6 +34,8 @@
 //! frames once and nothing is written. `-- --only crossfade 5000` plays that many steps
 //! of one program and nothing else, for a profiler.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -43,6 +45,8 @@ use blinken::output::Frame;
 use blinken::output::apa102::{Apa102, Apa102Error};
 use blinken::prelude::*;
 use criterion::{Criterion, Throughput};
+
+use common::{load, machine};
 
 /// Pixels on the strip.
 const LEDS: usize = 1000;
@@ -158,33 +162,6 @@ fn sample(name: &'static str, program: &impl Animation<RGB8>) -> Sampled {
         min_ns: gaps[0],
         max_ns: gaps[gaps.len() - 1],
     }
-}
-
-/// CPU model, logical CPUs and kernel release (as `benches/jitter.rs` reports them).
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')))
-        .map_or("unknown CPU", |(_, m)| m.trim());
-    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let vm = cpuinfo
-        .lines()
-        .any(|l| l.starts_with("flags") && l.split_whitespace().any(|f| f == "hypervisor"));
-    format!(
-        "{model}, {cpus} CPUs{}, Linux {}",
-        if vm { " (virtual machine)" } else { "" },
-        kernel.trim()
-    )
-}
-
-/// The load average over the last minute, as `uptime` shows it.
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
-        .unwrap_or_else(|| "null".to_owned())
 }
 
 fn json_str(s: &str) -> String {

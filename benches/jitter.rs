@@ -74,6 +74,8 @@
 //! (`target/blinken-bench/jitter.json` in the package when `CARGO_TARGET_DIR` is unset).
 //! Nothing is asserted: timings depend on the machine.
 
+mod common;
+
 use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -84,6 +86,8 @@ use std::time::Duration;
 use blinken::Player;
 use blinken::output::Frame;
 use blinken::prelude::*;
+
+use common::{machine, percentile};
 
 const TALK_INTERVALS_MS: [u64; 5] = [500, 400, 300, 200, 100];
 
@@ -882,11 +886,6 @@ impl Stats {
 }
 
 /// Nearest-rank percentile of sorted samples (`p` in 0..=1).
-fn percentile(sorted: &[i64], p: f64) -> i64 {
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
 fn us(ns: f64) -> f64 {
     ns / 1000.0
 }
@@ -947,25 +946,6 @@ fn steal_ms() -> u64 {
         .unwrap_or(0);
     // USER_HZ is 100 on every Linux ABI that matters here.
     ticks * 10
-}
-
-/// CPU model, logical CPUs and kernel release.
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')))
-        .map_or("unknown CPU", |(_, m)| m.trim());
-    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let vm = cpuinfo
-        .lines()
-        .any(|l| l.starts_with("flags") && l.split_whitespace().any(|f| f == "hypervisor"));
-    format!(
-        "{model}, {cpus} CPUs{}, Linux {}",
-        if vm { " (virtual machine)" } else { "" },
-        kernel.trim()
-    )
 }
 
 fn json_str(s: &str) -> String {
