@@ -25,8 +25,13 @@ use serde_json::{Value as Json, json};
 mod interpreter;
 use interpreter::python;
 
-/// The seed's client side, then every unhappy path; prints what it saw as JSON.
-const SCRIPT: &str = r#"
+/// A Python client script as the seeds write theirs: their dataclasses (`Pixel`,
+/// `Frame`, `Animation`), the address (a port or a socket path) and key from the
+/// command line, an `out` dict to print; then `$body`.
+macro_rules! seed_client {
+    ($body:literal) => {
+        concat!(
+            r#"
 import json, struct, sys
 from dataclasses import dataclass
 from multiprocessing import AuthenticationError
@@ -54,7 +59,15 @@ class Animation:
 address = sys.argv[1]
 address = ('localhost', int(address)) if address.isdigit() else address
 key = sys.argv[2].encode()
-out = {}
+out = {}"#,
+            $body
+        )
+    };
+}
+
+/// The seed's client side, then every unhappy path; prints what it saw as JSON.
+const SCRIPT: &str = seed_client!(
+    r#"
 with Client(address, authkey=key) as c:
     red = Pixel(1.0, 255, 0, 0)
     c.send(Animation([Frame(100, [red] * 25), Frame(50, [Pixel(0.5, 0, 0, 255)] * 3)], True, 0, None))
@@ -90,7 +103,8 @@ with Client(address, authkey=key) as c:
     c.send('status')
     out['final'] = c.recv()
 print(json.dumps(out), flush=True)
-"#;
+"#
+);
 
 /// Runs the script with Python `version` against a server on TCP (or a Unix socket);
 /// returns what it printed and what the player plays at the end.
@@ -183,34 +197,8 @@ fn python_3_11_over_a_unix_socket() {
 /// 11-LED APA102 strip (the seeds' DotStars) over an SPI bus that records every byte.
 /// Each step waits for its `started` event on a second connection, so every program is
 /// on the wire before the next request; the bytes are then decoded and checked in order.
-const STRIP_SCRIPT: &str = r#"
-import json, sys
-from dataclasses import dataclass
-from multiprocessing.connection import Client
-
-@dataclass
-class Pixel:
-    brightness: float
-    red: int
-    green: int
-    blue: int
-
-@dataclass
-class Frame:
-    display_ms: int
-    pixels: list
-
-@dataclass
-class Animation:
-    frames: list
-    loop_infinitely: bool
-    pause_between_play_ms: int
-    max_plays: int = None
-
-address = sys.argv[1]
-address = ('localhost', int(address)) if address.isdigit() else address
-key = sys.argv[2].encode()
-out = {}
+const STRIP_SCRIPT: &str = seed_client!(
+    r#"
 events = Client(address, authkey=key)
 events.send('subscribe')
 out['subscribe'] = events.recv()
@@ -246,7 +234,8 @@ with Client(address, authkey=key) as c:
     out['stopped'] = wait_for('stopped', out['green']['id'])
 events.send('close')
 print(json.dumps(out), flush=True)
-"#;
+"#
+);
 
 /// An SPI bus that keeps every write.
 #[derive(Clone, Default)]
