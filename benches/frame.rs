@@ -46,7 +46,7 @@ use blinken::output::apa102::{Apa102, Apa102Error};
 use blinken::prelude::*;
 use criterion::{Criterion, Throughput};
 
-use common::{load, machine};
+use common::{json_str, load, machine};
 
 /// Pixels on the strip.
 const LEDS: usize = 1000;
@@ -162,22 +162,6 @@ fn sample(name: &'static str, program: &impl Animation<RGB8>) -> Sampled {
         min_ns: gaps[0],
         max_ns: gaps[gaps.len() - 1],
     }
-}
-
-fn json_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn to_json(machine: &str, load_before: &str, results: &[Sampled]) -> String {

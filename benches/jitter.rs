@@ -87,7 +87,7 @@ use blinken::Player;
 use blinken::output::Frame;
 use blinken::prelude::*;
 
-use common::{machine, percentile};
+use common::{json_str, machine, percentile};
 
 const TALK_INTERVALS_MS: [u64; 5] = [500, 400, 300, 200, 100];
 
@@ -946,22 +946,6 @@ fn steal_ms() -> u64 {
         .unwrap_or(0);
     // USER_HZ is 100 on every Linux ABI that matters here.
     ticks * 10
-}
-
-fn json_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn to_json(

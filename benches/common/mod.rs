@@ -1,6 +1,8 @@
 //! Helpers shared by the benchmarks: what machine they ran on, and percentiles.
 #![allow(dead_code)]
 
+use std::fmt::Write as _;
+
 /// CPU model, logical CPUs, whether it is a virtual machine, and the kernel release:
 /// `AMD EPYC, 2 CPUs (virtual machine), Linux 6.18.44`.
 pub fn machine() -> String {
@@ -33,4 +35,21 @@ pub fn load() -> String {
 pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> T {
     let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
     sorted[rank - 1]
+}
+
+/// `s` as a JSON string, quotes included.
+pub fn json_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
